@@ -1,0 +1,211 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``FleetopsModule``: the base of every fleetops.cloud module.
+
+    class PolicyModule(FleetopsModule):
+        def __init__(self):
+            super().__init__(argument_spec=dict(name=dict(type="str", required=True)), supports_check_mode=True)
+            self.api = UcsApi(self.client)          # lazy: no I/O until the first call
+
+        def run(self):
+            ...
+            self.exit(changed=changed, before=current, after=desired, policy=desired)
+
+    def main():
+        PolicyModule().execute()
+
+It merges ``AUTH_ARGUMENT_SPEC`` (the ``fleetops.cloud.auth`` fragment) into the module's spec, builds the
+``CloudClient`` lazily, maps errors to ``fail_json``, adds ``diff`` in diff mode, refuses to wait in check mode,
+and removes every known secret value from results and messages.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitError, WaitTimeout, wait_for
+from ansible_collections.fleetops.cloud.plugins.module_utils.compare import differences, is_unset, normalize, pick
+from ansible_collections.fleetops.cloud.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+
+
+AUTH_ARGUMENT_SPEC = dict(
+    access_key=dict(type="str", no_log=False, fallback=(env_fallback, ["HW_ACCESS_KEY"])),
+    secret_key=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_SECRET_KEY"])),
+    security_token=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_SECURITY_TOKEN"])),
+    auth_url=dict(type="str", fallback=(env_fallback, ["HW_AUTH_URL", "OS_AUTH_URL"])),
+    user_name=dict(type="str", fallback=(env_fallback, ["HW_USER_NAME", "OS_USERNAME"])),
+    password=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_USER_PASSWORD", "OS_PASSWORD"])),
+    domain_name=dict(type="str", fallback=(env_fallback, ["HW_DOMAIN_NAME", "OS_USER_DOMAIN_NAME"])),
+    domain_id=dict(type="str", fallback=(env_fallback, ["HW_DOMAIN_ID"])),
+    project_name=dict(type="str", fallback=(env_fallback, ["HW_PROJECT_NAME", "OS_PROJECT_NAME"])),
+    project_id=dict(type="str", fallback=(env_fallback, ["HW_PROJECT_ID"])),
+    token=dict(type="str", no_log=True, fallback=(env_fallback, ["HW_AUTH_TOKEN", "OS_AUTH_TOKEN"])),
+    region=dict(type="str", fallback=(env_fallback, ["HW_REGION_NAME", "OS_REGION_NAME"])),
+    validate_certs=dict(type="bool", default=True, fallback=(env_fallback, ["HW_VALIDATE_CERTS"])),
+    ca_path=dict(type="path", fallback=(env_fallback, ["HW_CA_PATH"])),
+    api_timeout=dict(type="int", default=60),
+    max_retries=dict(type="int", default=5),
+    endpoints=dict(type="dict", options=dict(
+        iam=dict(type="str"),
+        ucs=dict(type="str"),
+        bce=dict(type="str"),
+        orchestration=dict(type="str"),
+    )),
+    token_cache=dict(type="bool", default=True, no_log=False, fallback=(env_fallback, ["HW_TOKEN_CACHE"])),
+    token_cache_dir=dict(type="path", default="~/.cache/fleetops/tokens", no_log=False, fallback=(env_fallback, ["HW_TOKEN_CACHE_DIR"])),
+)
+
+# Options whose values are secrets (removed from every result and message).
+SECRET_OPTIONS = ("secret_key", "security_token", "password", "token")
+REDACTED = "********"
+
+
+def auth_argument_spec():
+    """A deep copy of ``AUTH_ARGUMENT_SPEC`` (for modules or plugins that build their own spec)."""
+    return copy.deepcopy(AUTH_ARGUMENT_SPEC)
+
+
+def scrub(value, secrets):
+    """Return ``value`` with every occurrence of a secret string replaced by ``********`` (recursively)."""
+    secrets = [s for s in secrets if isinstance(s, str) and len(s) >= 3]
+    if not secrets:
+        return value
+    if isinstance(value, str):
+        for secret in sorted(secrets, key=len, reverse=True):
+            if secret in value:
+                value = value.replace(secret, REDACTED)
+        return value
+    if isinstance(value, dict):
+        return dict((scrub(k, secrets), scrub(v, secrets)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return type(value)(scrub(v, secrets) for v in value)
+    return value
+
+
+class FleetopsModule(object):
+    """Base class of the fleetops.cloud modules.
+
+    ``argument_spec``: the module's own options (they win over the auth options on a name clash);
+    other keyword arguments go to ``AnsibleModule`` (``supports_check_mode``, ``required_if``, ...).
+    Subclasses implement ``run()`` and end it with ``self.exit(...)``.
+    """
+
+    def __init__(self, argument_spec=None, **kwargs):
+        spec = auth_argument_spec()
+        spec.update(argument_spec or {})
+        self.module = AnsibleModule(argument_spec=spec, **kwargs)
+        if not HAS_REQUESTS:
+            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+        self.params = self.module.params
+        self._client = None
+        self.wait_history = []
+
+    # -- properties --------------------------------------------------------------------------------------
+    @property
+    def check_mode(self):
+        """True in check mode."""
+        return self.module.check_mode
+
+    @property
+    def diff_mode(self):
+        """True in diff mode (``--diff``)."""
+        return bool(getattr(self.module, "_diff", False))
+
+    @property
+    def client(self):
+        """The ``CloudClient``, created on first access (no I/O until its first call)."""
+        if self._client is None:
+            from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
+            self._client = CloudClient(self.params)
+        return self._client
+
+    @client.setter
+    def client(self, value):
+        self._client = value
+
+    def secrets(self):
+        """The secret values known to this run: the secret options, whatever their source (option or env)."""
+        return [self.params.get(name) for name in SECRET_OPTIONS if self.params.get(name)]
+
+    # -- running -----------------------------------------------------------------------------------------
+    def run(self):
+        """Implemented by each module: do the work and call ``self.exit(...)``."""
+        raise NotImplementedError
+
+    def execute(self):
+        """Run the module, mapping errors to ``fail_json``.
+
+        ``ApiError``/``OutcomeUnknownError`` → ``msg`` (sentence with hint) and ``error`` (``to_dict()``);
+        ``ConfigurationError`` → ``msg``; ``WaitFailure``/``WaitTimeout`` → ``msg``, ``status``, ``status_history``
+        and the last object seen as ``last``.
+        """
+        try:
+            self.run()
+        except ApiError as exc:
+            self.fail(exc.full_message(), error=exc.to_dict())
+        except ConfigurationError as exc:
+            self.fail(str(exc))
+        except WaitError as exc:
+            kind = "timed out" if isinstance(exc, WaitTimeout) else "failed"
+            self.fail("Waiting %s: %s" % (kind, exc.message), status=exc.status, status_history=exc.history,
+                      last=exc.last)
+        finally:
+            if self._client is not None:
+                self._client.close()
+
+    def fail(self, msg, **extra):
+        """``fail_json`` with secrets scrubbed from the message and the extra values."""
+        secrets = self.secrets()
+        extra = scrub(extra, secrets)
+        self.module.fail_json(msg=scrub(msg, secrets), **extra)
+
+    def exit(self, changed, before=None, after=None, **result):
+        """``exit_json(changed=..., **result)``, plus ``diff={before, after}`` in diff mode; secrets scrubbed."""
+        secrets = self.secrets()
+        result = dict(result)
+        if self.diff_mode:
+            result["diff"] = dict(before=normalize(before) if before is not None else {},
+                                  after=normalize(after) if after is not None else {})
+        result["changed"] = bool(changed)
+        if self.wait_history and "status_history" not in result:
+            result["status_history"] = self.wait_history
+        self.module.exit_json(**scrub(result, secrets))
+
+    def wait(self, fetch, status_of, targets, failures=(), timeout=600, delay=1, max_delay=10, on_progress=None):
+        """``waiter.wait_for`` that records transitions in ``self.wait_history``; refuses in check mode.
+
+        Raises ``ConfigurationError`` in check mode (a module must not wait for changes it did not make).
+        """
+        if self.check_mode:
+            raise ConfigurationError("Refusing to wait in check mode: nothing was changed, so there is nothing to wait for.")
+        return wait_for(fetch, status_of, targets, failures, timeout=timeout, delay=delay, max_delay=max_delay,
+                        on_progress=on_progress, history=self.wait_history)
+
+    # -- idempotency helpers -------------------------------------------------------------------------------
+    @staticmethod
+    def differences(desired, current, unordered_paths=()):
+        """See ``compare.differences``: dotted paths where the user-set values differ from the current object."""
+        return differences(desired, current, unordered_paths)
+
+    @staticmethod
+    def is_unset(value):
+        """See ``compare.is_unset``: True only for None."""
+        return is_unset(value)
+
+    @staticmethod
+    def normalize(value):
+        """See ``compare.normalize``."""
+        return normalize(value)
+
+    @staticmethod
+    def pick(mapping, *keys, **kwargs):
+        """See ``compare.pick``: the first present spelling of a key."""
+        return pick(mapping, *keys, **kwargs)
+
+    def set_options(self, *names):
+        """A dict of the named options the user set (None values left out): the base of a desired object."""
+        return dict((name, self.params[name]) for name in names if self.params.get(name) is not None)

@@ -1,0 +1,479 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""``CloudClient``: endpoints, authentication per service, signing, 401 refresh, response parsing.
+
+    client = CloudClient(params)      # the module's params; no I/O, no validation error here
+    resp = client.call("ucs", "GET", "/v1/clusters", query={"limit": -1})
+    resp.status, resp.headers, resp.body, resp.request_id
+    client.call("bce", "POST", "/v1/{project_id}/executions-extend", files={...}, data={...}, create=True)
+    client.project_id, client.domain_id
+
+Services: ``iam``, ``ucs``, ``bce``, ``orchestration``. Paths are relative to the service endpoint (which may
+carry a path prefix); ``{project_id}`` in a path is replaced by the resolved project id. The orchestration
+endpoint already ends with ``/v1/<project_id>``: pass ``/stacks``, ``/validate``.
+
+Endpoint of a service, first match wins: ``endpoints.<service>`` option, the ``HW_<SERVICE>_ENDPOINT``
+environment variable (``HW_IAM_ENDPOINT``, ``HW_UCS_ENDPOINT``, ``HW_BCE_ENDPOINT``,
+``HW_ORCHESTRATION_ENDPOINT``), for iam the ``auth_url`` option, then the default derived from ``region``
+(orchestration: the token's service catalog).
+
+Raises ``ConfigurationError`` (bad options, before any call), ``ApiError`` (non-2xx), ``OutcomeUnknownError``.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json as jsonlib
+import os
+
+from urllib.parse import quote, urlsplit
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import (
+    ApiError,
+    ConfigurationError,
+)
+from ansible_collections.fleetops.cloud.plugins.module_utils.auth import (
+    AKSK,
+    PASSWORD,
+    SERVICES,
+    TOKEN,
+    TOKEN_SCOPE,
+    Credentials,
+    PasswordTokens,
+    entry_from_token_response,
+)
+from ansible_collections.fleetops.cloud.plugins.module_utils import signer
+from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import DEFAULT_DIR, TokenCache
+from ansible_collections.fleetops.cloud.plugins.module_utils.transport import (
+    HAS_REQUESTS,
+    Transport,
+    requests,
+)
+
+ENDPOINT_ENV = {
+    "iam": "HW_IAM_ENDPOINT",
+    "ucs": "HW_UCS_ENDPOINT",
+    "bce": "HW_BCE_ENDPOINT",
+    "orchestration": "HW_ORCHESTRATION_ENDPOINT",
+}
+
+
+def normalize_endpoint(url, service=None):
+    """Strip trailing slashes; for ``iam`` make sure the URL ends with ``/v3``."""
+    url = (url or "").strip().rstrip("/")
+    if not url:
+        return None
+    if "://" not in url:
+        raise ConfigurationError("The %s endpoint %r is not a URL (expected https://host[:port][/prefix])." % (service, url))
+    if service == "iam" and not url.endswith("/v3"):
+        url += "/v3"
+    return url
+
+
+def default_endpoint(service, region):
+    """The public endpoint of ``service`` derived from ``region`` (None for orchestration: catalog)."""
+    if service == "ucs":
+        if region and not region.startswith("cn-"):
+            return "https://ucs-intl.myhuaweicloud.com"
+        return "https://ucs.myhuaweicloud.com"
+    if service == "orchestration":
+        return None
+    if not region:
+        raise ConfigurationError(
+            "The %s endpoint cannot be derived: set region (or endpoints.%s / %s)." % (service, service, ENDPOINT_ENV[service]))
+    if service == "iam":
+        return "https://iam.%s.myhuaweicloud.com/v3" % region
+    return "https://%s.%s.myhuaweicloud.com" % (service, region)
+
+
+def endpoint_from_catalog(catalog, service_type, region=None, project_id=None, interface="public"):
+    """The URL of ``service_type`` in a Keystone service catalog (public interface, ``region`` when given)."""
+    for service in catalog or []:
+        if not isinstance(service, dict) or service.get("type") != service_type:
+            continue
+        candidates = [e for e in service.get("endpoints") or [] if isinstance(e, dict) and e.get("url")]
+        candidates = [e for e in candidates if e.get("interface", interface) == interface]
+        if region:
+            matching = [e for e in candidates if region in (e.get("region"), e.get("region_id"))]
+            candidates = matching
+        if candidates:
+            url = candidates[0]["url"]
+            if project_id:
+                for marker in ("$(tenant_id)s", "%(tenant_id)s", "$(project_id)s", "%(project_id)s"):
+                    url = url.replace(marker, project_id)
+            return url.rstrip("/")
+    return None
+
+
+def _bool(value, default):
+    if value is None:
+        return default
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on", "y")
+
+
+class ApiResponse(object):
+    """A 2xx answer: ``status``, ``headers`` (case-insensitive mapping), ``body`` (parsed JSON, str for plain text,
+    None when empty), ``request_id``."""
+
+    def __init__(self, status, headers, body, request_id=None):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.request_id = request_id
+
+    def __repr__(self):
+        return "ApiResponse(status=%r, request_id=%r)" % (self.status, self.request_id)
+
+
+def parse_body(content, content_type=None):
+    """Parse response bytes: JSON when it is JSON, else the text; None when empty."""
+    if content is None:
+        return None
+    if isinstance(content, bytes):
+        text = content.decode("utf-8", "replace")
+    else:
+        text = content
+    if not text.strip():
+        return None
+    stripped = text.strip()
+    if "json" in (content_type or "").lower() or stripped[:1] in ("{", "[", '"'):
+        try:
+            return jsonlib.loads(stripped)
+        except ValueError:
+            return text
+    return text
+
+
+class CloudClient(object):
+    """The one HTTP client of the collection (see the module docstring).
+
+    ``params``: the module params (auth options included). ``transport``: an optional ``Transport`` to use.
+    ``transport_options``: keyword arguments for ``Transport`` (``backoff_base``, ``backoff_cap``,
+    ``retry_budget``, ``sleep``), used by tests to keep backoffs tiny.
+    Constructing a client never does I/O nor raises on bad options: the first call (or property) does.
+    """
+
+    def __init__(self, params, transport=None, **transport_options):
+        self.params = dict(params or {})
+        self.creds = Credentials(self.params)
+        self._transport = transport
+        self._transport_options = transport_options
+        self._endpoints = {}
+        self._project_id = self.creds.project_id
+        self._domain_id = self.creds.domain_id
+        self._token_info = None
+        self._tokens = None
+        self._cache = None
+
+    # -- configuration -------------------------------------------------------------------------------
+    @property
+    def transport(self):
+        """The ``Transport`` (one ``requests.Session``), created on first use."""
+        if self._transport is None:
+            if not HAS_REQUESTS:
+                raise ConfigurationError("The Python library requests is required by the fleetops.cloud modules.")
+            ca_path = self.params.get("ca_path")
+            verify = ca_path if ca_path else _bool(self.params.get("validate_certs"), True)
+            if ca_path and not os.path.exists(os.path.expanduser(ca_path)):
+                raise ConfigurationError("ca_path %s does not exist." % ca_path)
+            if isinstance(verify, str):
+                verify = os.path.expanduser(verify)
+            timeout = self.params.get("api_timeout")
+            retries = self.params.get("max_retries")
+            if timeout is not None and (not isinstance(timeout, (int, float)) or timeout <= 0):
+                raise ConfigurationError("api_timeout must be a positive number of seconds.")
+            if retries is not None and (not isinstance(retries, int) or retries < 0):
+                raise ConfigurationError("max_retries must be a number >= 0.")
+            self._transport = Transport(timeout=timeout if timeout is not None else 60,
+                                        max_retries=retries if retries is not None else 5,
+                                        verify=verify, **self._transport_options)
+        return self._transport
+
+    @property
+    def cache(self):
+        """The on-disk ``TokenCache`` (disabled when ``token_cache`` is false)."""
+        if self._cache is None:
+            self._cache = TokenCache(self.params.get("token_cache_dir") or os.environ.get("HW_TOKEN_CACHE_DIR") or DEFAULT_DIR,
+                                     enabled=_bool(self.params.get("token_cache"), True))
+        return self._cache
+
+    @property
+    def region(self):
+        """The ``region`` option (None when unset)."""
+        return self.creds.region
+
+    def validate(self):
+        """Check the credential options (raises ``ConfigurationError``); no I/O."""
+        self.creds.validate()
+
+    def auth_method(self, service):
+        """The auth method a service will use: ``aksk``, ``token`` or ``password`` (see auth.py for precedence)."""
+        self._check_service(service)
+        if service == "iam":
+            self.creds.validate()
+            if self.creds.has_aksk:
+                return AKSK
+            return TOKEN if self.creds.token else PASSWORD
+        return self.creds.method_for(service)
+
+    @staticmethod
+    def _check_service(service):
+        if service not in SERVICES:
+            raise ConfigurationError("Unknown service %r (expected one of %s)." % (service, ", ".join(SERVICES)))
+
+    def endpoint(self, service):
+        """The base URL of ``service`` (no trailing slash; iam ends with ``/v3``)."""
+        self._check_service(service)
+        if service in self._endpoints:
+            return self._endpoints[service]
+        overrides = self.params.get("endpoints") or {}
+        if not isinstance(overrides, dict):
+            raise ConfigurationError("endpoints must be a dict with the keys iam, ucs, bce, orchestration.")
+        unknown = sorted(set(overrides) - set(SERVICES))
+        if unknown:
+            raise ConfigurationError("Unknown key(s) in endpoints: %s (expected iam, ucs, bce, orchestration)."
+                                     % ", ".join(unknown))
+        url = overrides.get(service) or os.environ.get(ENDPOINT_ENV[service])
+        if not url and service == "iam":
+            url = self.params.get("auth_url")
+        if not url and service == "orchestration":
+            url = self._orchestration_from_catalog()
+        if not url:
+            url = default_endpoint(service, self.region)
+        url = normalize_endpoint(url, service)
+        self._endpoints[service] = url
+        return url
+
+    def _orchestration_from_catalog(self):
+        method = self.auth_method("orchestration")
+        if method == PASSWORD:
+            info = self._password_entry("orchestration")
+        else:
+            info = self._given_token_info()
+        url = endpoint_from_catalog(info.get("catalog"), "orchestration", self.region,
+                                    info.get("project_id") or self._project_id)
+        if not url:
+            raise ConfigurationError(
+                "The token's service catalog has no public orchestration endpoint%s: set endpoints.orchestration "
+                "(or HW_ORCHESTRATION_ENDPOINT)." % (" in region %s" % self.region if self.region else ""))
+        return url
+
+    # -- tokens ----------------------------------------------------------------------------------------
+    @property
+    def tokens(self):
+        """The ``PasswordTokens`` helper (password tokens per scope, cached on disk)."""
+        if self._tokens is None:
+            self._tokens = PasswordTokens(self.creds, self.cache, self.endpoint("iam"), self._issue_token)
+        return self._tokens
+
+    def _project_scope(self):
+        """``(project_id, project_name)`` a project-scoped token is asked for (the options, not the resolved id)."""
+        project_name = self.creds.project_name or self.region
+        if not self.creds.project_id and not project_name:
+            raise ConfigurationError(
+                "A project-scoped token needs project_id, project_name or region.")
+        return self.creds.project_id, project_name
+
+    def _password_entry(self, service):
+        if TOKEN_SCOPE[service] == "domain":
+            return self.tokens.get("domain")
+        project_id, project_name = self._project_scope()
+        return self.tokens.get("project", project_id, None if project_id else project_name)
+
+    def _invalidate_password_entry(self, service):
+        if TOKEN_SCOPE[service] == "domain":
+            self.tokens.invalidate("domain")
+        else:
+            project_id, project_name = self._project_scope()
+            self.tokens.invalidate("project", project_id, None if project_id else project_name)
+
+    def _issue_token(self, body):
+        """POST the password body to ``{iam}/auth/tokens``; returns ``(token, response body)``."""
+        url = self.endpoint("iam") + "/auth/tokens"
+        payload = jsonlib.dumps(body).encode("utf-8")
+        headers = {"Content-Type": "application/json"}
+        response = self.transport.send("POST", lambda attempt: (url, headers, payload), create=False, safe_url=url)
+        parsed = parse_body(response.content, response.headers.get("Content-Type"))
+        if response.status_code in (401, 403):
+            error = ApiError.from_response(response.status_code, response.headers, parsed, "POST", url)
+            error.message = ("IAM rejected the password credentials (user_name %s, domain %s)%s"
+                             % (self.creds.user_name, self.creds.domain_name or self.creds.domain_id,
+                                ": %s" % error.message if error.message else ""))
+            error.hint = "Check user_name, password and domain_name/domain_id; the token request is not retried."
+            error.args = (error.describe(),)
+            raise error
+        if not 200 <= response.status_code < 300:
+            raise ApiError.from_response(response.status_code, response.headers, parsed, "POST", url)
+        token = response.headers.get("X-Subject-Token")
+        if not token:
+            raise ApiError(status=response.status_code, method="POST", url=url,
+                           message="IAM answered without an X-Subject-Token header")
+        return token, parsed
+
+    def _given_token_info(self):
+        """Details of the ``token`` option (project, domain, catalog) from ``GET {iam}/auth/tokens``, once."""
+        if self._token_info is None:
+            url = self.endpoint("iam") + "/auth/tokens"
+            headers = {"Content-Type": "application/json", "X-Auth-Token": self.creds.token,
+                       "X-Subject-Token": self.creds.token}
+            response = self.transport.send("GET", lambda attempt: (url, headers, None), safe_url=url)
+            parsed = parse_body(response.content, response.headers.get("Content-Type"))
+            if not 200 <= response.status_code < 300:
+                raise ApiError.from_response(response.status_code, response.headers, parsed, "GET", url)
+            self._token_info = entry_from_token_response(self.creds.token, parsed)
+        return self._token_info
+
+    # -- ids -------------------------------------------------------------------------------------------
+    @property
+    def project_id(self):
+        """The project id: the ``project_id`` option, else from the project-scoped token, else an IAM lookup."""
+        return self.project_id_for("bce")
+
+    def project_id_for(self, service):
+        """The project id as resolved with the credentials ``service`` uses."""
+        if self._project_id:
+            return self._project_id
+        method = self.auth_method(service)
+        if method == PASSWORD:
+            entry = self._password_entry("bce")
+            project_id = entry.get("project_id")
+        elif method == TOKEN:
+            project_id = self._given_token_info().get("project_id")
+            if not project_id:
+                project_id = self._lookup_project(TOKEN)
+        else:
+            project_id = self._lookup_project(AKSK)
+        if not project_id:
+            raise ConfigurationError("The project id could not be resolved: set project_id.")
+        self._project_id = project_id
+        return project_id
+
+    def _lookup_project(self, method):
+        name = self.creds.project_name or self.region
+        if not name:
+            raise ConfigurationError("The project id cannot be resolved: set project_id, project_name or region.")
+        body = self._iam_get("/projects", {"name": name}, method).body or {}
+        projects = body.get("projects") if isinstance(body, dict) else None
+        if not projects:
+            raise ConfigurationError("IAM knows no project named %s: set project_id or project_name." % name)
+        return projects[0].get("id")
+
+    @property
+    def domain_id(self):
+        """The account (domain) id: the ``domain_id`` option, else from the token, else ``GET {iam}/auth/domains``."""
+        if self._domain_id:
+            return self._domain_id
+        method = self.auth_method("ucs")
+        if method == PASSWORD:
+            domain_id = self._password_entry("ucs").get("domain_id")
+        elif method == TOKEN:
+            domain_id = self._given_token_info().get("domain_id")
+        else:
+            body = self._iam_get("/auth/domains", None, AKSK).body or {}
+            domains = body.get("domains") if isinstance(body, dict) else None
+            domain_id = domains[0].get("id") if domains else None
+        if not domain_id:
+            raise ConfigurationError("The domain (account) id could not be resolved: set domain_id.")
+        self._domain_id = domain_id
+        return domain_id
+
+    def _iam_get(self, path, query, method):
+        headers = {}
+        if method == TOKEN:
+            headers["X-Auth-Token"] = self.creds.token
+        return self._request("iam", AKSK if method == AKSK else None, "GET", path, query, None, headers, False)
+
+    # -- calls -----------------------------------------------------------------------------------------
+    def call(self, service, method, path, query=None, json=None, data=None, files=None, headers=None, create=False):
+        """Call ``service`` and return an ``ApiResponse`` for a 2xx answer.
+
+        ``query``: dict or list of pairs (None values dropped, booleans as true/false, list values repeated);
+        ``json``: a body serialised as JSON; ``data``/``files``: form or multipart body (as in requests);
+        ``headers``: extra headers; ``create=True``: a non-idempotent write, never re-sent once it may have
+        reached the server (``OutcomeUnknownError``).
+        A 401 with a password token drops the cached token, gets a new one and retries once.
+        """
+        self._check_service(service)
+        kind = self.auth_method(service)
+        if "{project_id}" in path:
+            path = path.replace("{project_id}", quote(self.project_id_for(service), safe=""))
+        body, content_type = self._encode_body(json, data, files)
+        extra = dict(headers or {})
+        if content_type and not any(k.lower() == "content-type" for k in extra):
+            extra["Content-Type"] = content_type
+        if kind == AKSK and body is not None and len(body) > signer.MAX_SIGNED_BODY:
+            raise ConfigurationError("The request body is %d bytes; AK/SK signed requests accept at most 12 MB." % len(body))
+        if kind == AKSK:
+            if service == "ucs":
+                extra.setdefault("X-Domain-Id", self.domain_id)
+            elif service == "bce":
+                extra.setdefault("X-Project-Id", self.project_id_for(service))
+            if self.creds.security_token:
+                extra["X-Security-Token"] = self.creds.security_token
+            return self._request(service, AKSK, method, path, query, body, extra, create)
+        if kind == TOKEN:
+            extra["X-Auth-Token"] = self.creds.token
+            return self._request(service, None, method, path, query, body, extra, create)
+        entry = self._password_entry(service)
+        extra["X-Auth-Token"] = entry["token"]
+        try:
+            return self._request(service, None, method, path, query, body, extra, create)
+        except ApiError as error:
+            if error.status != 401:
+                raise
+        self._invalidate_password_entry(service)
+        extra["X-Auth-Token"] = self._password_entry(service)["token"]
+        return self._request(service, None, method, path, query, body, extra, create)
+
+    @staticmethod
+    def _encode_body(json, data, files):
+        if json is not None and (data is not None or files is not None):
+            raise ConfigurationError("A request takes either json or data/files, not both.")
+        if json is not None:
+            return jsonlib.dumps(json).encode("utf-8"), "application/json"
+        if files is not None or isinstance(data, (dict, list, tuple)):
+            prepared = requests.Request("POST", "http://localhost/", data=data, files=files).prepare()
+            body = prepared.body
+            if isinstance(body, str):
+                body = body.encode("utf-8")
+            return body, prepared.headers.get("Content-Type")
+        if isinstance(data, str):
+            return data.encode("utf-8"), None
+        if isinstance(data, bytes):
+            return data, None
+        return None, "application/json"
+
+    def _request(self, service, kind, method, path, query, body, headers, create):
+        """Send one logical request (retries inside the transport) and map the answer."""
+        base = self.endpoint(service)
+        parts = urlsplit(base)
+        full_path = (parts.path.rstrip("/") + "/" + path.lstrip("/")) if path else (parts.path or "/")
+        query_string = signer.canonical_query_string(query)
+        url = "%s://%s%s" % (parts.scheme, parts.netloc, signer.wire_path(full_path))
+        if query_string:
+            url += "?" + query_string
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+        headers = dict(headers)
+        if not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = "application/json"
+
+        def prepare(attempt):
+            if kind != AKSK:
+                return url, headers, body
+            signed, _uri = signer.sign(self.creds.access_key, self.creds.secret_key, method, netloc, full_path,
+                                       query, headers, body)
+            return url, signed, body
+
+        response = self.transport.send(method.upper(), prepare, create=create)
+        parsed = parse_body(response.content, response.headers.get("Content-Type"))
+        request_id = response.headers.get("X-Request-Id") or response.headers.get("X-Openstack-Request-Id")
+        if not 200 <= response.status_code < 300:
+            raise ApiError.from_response(response.status_code, response.headers, parsed, method.upper(), url)
+        return ApiResponse(response.status_code, response.headers, parsed, request_id)
+
+    def close(self):
+        """Close the HTTP session."""
+        if self._transport is not None:
+            self._transport.close()

@@ -1,0 +1,199 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP transport: one ``requests.Session``, a timeout on every call, bounded retries.
+
+Retried: HTTP 429, 502, 503, 504 and connection errors, with capped, jittered exponential backoff that honours
+``Retry-After`` (seconds or an HTTP date), bounded by ``max_retries`` AND a total time budget.
+
+A request marked ``create=True`` (non-idempotent) is re-sent only when it certainly did not reach the
+server: a connection that could not be opened, or a 429 (the server refused it without acting). After a
+reset while the request was in flight, a read timeout, or a 502/503/504 from a gateway, it raises
+``OutcomeUnknownError`` instead. A 500 is never retried for writes.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import email.utils
+import random
+import time
+import traceback
+
+try:
+    import requests
+    import requests.exceptions
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError:  # pragma: no cover - depends on the controller/target
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
+
+RETRY_STATUSES = (429, 502, 503, 504)
+# Statuses after which a non-idempotent request may have been applied.
+MAYBE_APPLIED_STATUSES = (502, 503, 504)
+DEFAULT_TIMEOUT = 60
+DEFAULT_MAX_RETRIES = 5
+USER_AGENT = "fleetops.cloud-ansible"
+
+
+def parse_retry_after(value, now=None):
+    """Seconds to wait from a ``Retry-After`` header (delta seconds or HTTP date); None when absent or invalid."""
+    if value is None:
+        return None
+    value = str(value).strip()
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed is None:
+        return None
+    current = time.time() if now is None else now
+    return max(0.0, parsed.timestamp() - current)
+
+
+def _connect_failed(exc):
+    """True when a requests exception shows that the connection was never established (nothing was sent)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    if isinstance(exc, (requests.exceptions.ReadTimeout, requests.exceptions.ChunkedEncodingError)):
+        return False
+    seen = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        name = type(current).__name__
+        if name in ("NewConnectionError", "ConnectTimeoutError", "NameResolutionError", "ConnectionRefusedError"):
+            return True
+        if name in ("ProtocolError", "RemoteDisconnected", "ConnectionResetError", "BrokenPipeError",
+                    "ReadTimeoutError", "IncompleteRead"):
+            return False
+        stack.append(getattr(current, "reason", None))
+        stack.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+        stack.append(current.__cause__)
+        stack.append(current.__context__)
+    return False
+
+
+class Transport(object):
+    """Sends requests with retries. One instance (one ``requests.Session``) per client.
+
+    ``timeout``: seconds per request; ``max_retries``: retries after the first attempt; ``verify``: True,
+    False or a CA bundle path; ``backoff_base`` / ``backoff_cap``: exponential backoff in seconds (capped);
+    ``retry_budget``: total seconds spent in retries at most; ``sleep``: injectable for tests.
+    """
+
+    def __init__(self, timeout=DEFAULT_TIMEOUT, max_retries=DEFAULT_MAX_RETRIES, verify=True, backoff_base=0.5,
+                 backoff_cap=20.0, retry_budget=180.0, sleep=time.sleep):
+        if not HAS_REQUESTS:
+            raise ImportError("the requests library is required")
+        self.timeout = float(timeout if timeout is not None else DEFAULT_TIMEOUT)
+        self.max_retries = int(max_retries if max_retries is not None else DEFAULT_MAX_RETRIES)
+        self.verify = verify
+        self.backoff_base = float(backoff_base)
+        self.backoff_cap = float(backoff_cap)
+        self.retry_budget = float(retry_budget)
+        self.sleep = sleep
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = USER_AGENT
+        self.attempts = 0
+
+    def backoff(self, attempt, retry_after=None):
+        """Delay before retry number ``attempt`` (1-based).
+
+        Without ``retry_after``: jittered exponential backoff, ``backoff_base * 2**(attempt-1)`` capped at
+        ``backoff_cap``, drawn uniformly from its upper half. With ``retry_after`` (seconds): exactly that wait
+        (the total time budget still applies).
+        """
+        if retry_after is not None:
+            return retry_after
+        ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
+        return random.uniform(ceiling / 2.0, ceiling)
+
+    def send(self, method, prepare, create=False, safe_url=None):
+        """Send a request, retrying as described in the module docstring.
+
+        ``prepare(attempt)`` returns ``(url, headers, body)`` for each attempt, so signatures are fresh.
+        Returns the final ``requests.Response`` (possibly a retryable status after the retries ran out).
+        Raises ``ApiError`` (status None) for a connection failure after the retries, and
+        ``OutcomeUnknownError`` when a ``create`` request may have reached the server.
+        """
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            self.attempts += 1
+            url, headers, body = prepare(attempt)
+            shown_url = safe_url or url
+            retry_after = None
+            try:
+                response = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout,
+                                                verify=self.verify, allow_redirects=False)
+            except requests.exceptions.SSLError as exc:
+                raise ApiError(status=None, code="TLSError", method=method, url=shown_url,
+                               message="TLS verification of the endpoint failed (%s)" % type(exc).__name__,
+                               hint="Give the CA bundle of the endpoint with ca_path, or check the endpoint URL.")
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+                never_sent = _connect_failed(exc)
+                if create and not never_sent:
+                    raise OutcomeUnknownError(method=method, url=shown_url,
+                                              reason="%s while waiting for the response" % _describe(exc))
+                if not self._may_retry(attempt, started, None):
+                    raise ApiError(status=None, code="ConnectionError", method=method, url=shown_url,
+                                   message="the endpoint could not be reached after %d attempt(s): %s"
+                                   % (attempt, _describe(exc)),
+                                   hint="Check the endpoint URL, the network path to it, and its TLS settings.")
+                self.sleep(self._delay(attempt, started, None))
+                continue
+            if response.status_code not in RETRY_STATUSES:
+                return response
+            if create and response.status_code in MAYBE_APPLIED_STATUSES:
+                raise OutcomeUnknownError(method=method, url=shown_url,
+                                          reason="HTTP %d from the endpoint" % response.status_code,
+                                          request_id=response.headers.get("X-Request-Id"))
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            if not self._may_retry(attempt, started, retry_after):
+                return response
+            response.close()
+            self.sleep(self._delay(attempt, started, retry_after))
+
+    def _may_retry(self, attempt, started, retry_after):
+        if attempt > self.max_retries:
+            return False
+        remaining = self.retry_budget - (time.monotonic() - started)
+        if remaining <= 0:
+            return False
+        if retry_after is not None and retry_after > remaining:
+            return False
+        return True
+
+    def _delay(self, attempt, started, retry_after):
+        remaining = max(0.0, self.retry_budget - (time.monotonic() - started))
+        return min(self.backoff(attempt, retry_after), remaining)
+
+    def close(self):
+        """Close the session's pooled connections."""
+        self.session.close()
+
+
+def _describe(exc):
+    """A short, secret-free description of a requests exception (class names only, no URL with query)."""
+    names = [type(exc).__name__]
+    reason = getattr(exc, "args", ())
+    for arg in reason:
+        inner = getattr(arg, "reason", None) or arg
+        if isinstance(inner, BaseException):
+            names.append(type(inner).__name__)
+            break
+    return " / ".join(names)

@@ -1,0 +1,600 @@
+#!/usr/bin/python
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: stack
+short_description: Create, update and delete orchestration (Heat) stacks, with real change detection
+version_added: 1.0.0
+description:
+  - Manages a stack of an OpenStack-Heat-compatible orchestration service (such as EasyStack resource orchestration).
+  - The stack is found by its exact O(name) (names are unique per project).
+  - "Change detection: the template (parsed and compared as a structure, not as text), the parameters the user
+    set, the environment, the referenced files, the tags (as a set), the timeout and the rollback setting are
+    compared with the stored stack. When all of them match, no call other than reads is made and the task reports
+    C(changed=false)."
+  - "Parameters: Heat returns every value as a string; values are compared according to the type the template
+    declares (C(number), C(boolean), C(comma_delimited_list), C(json), C(string)). Defaults filled in by Heat and
+    the C(OS::*) keys it adds are never compared: only the parameters given in O(parameters),
+    O(secret_parameters) and the C(parameters) section of O(environment) are."
+  - "What cannot be compared: parameters the template declares C(hidden: true) (Heat shows them as C(******)).
+    A change of only such a value is not detected unless O(update_hidden_parameters=true). The environment and
+    the files are compared only when the service offers C(GET .../environment) and C(GET .../files); when it does
+    not, they are not compared."
+  - The template is validated (C(POST /validate)) before every create or update. In check mode validation is
+    the only call besides reads, so a broken template fails in check mode too.
+  - An update is a C(PUT) that replaces the whole stack definition; parameters not given return to their
+    template defaults, as with C(openstack stack update) without C(--existing).
+  - "Waits through C(*_IN_PROGRESS). C(*_FAILED) and C(ROLLBACK_*) fail the task with the stack's
+    C(stack_status_reason) and the failed resources (from the stack events)."
+  - A stack left C(*_FAILED) or C(ROLLBACK_*) by an earlier run is never accepted as it is. It is updated
+    (even when nothing differs), or deleted and created again with O(recreate_failed=true).
+  - The orchestration service needs a project-scoped Keystone token (password or O(token) authentication);
+    its endpoint comes from the token's service catalog, or from O(endpoints.orchestration).
+  - "Permissions: the Heat policy actions C(stacks:index), C(stacks:show), C(stacks:template), C(stacks:validate_template),
+    C(stacks:create), C(stacks:update), C(stacks:delete) and C(events:index) (the EasyStack document names no
+    finer-grained IAM actions)."
+author:
+  - fleetops.cloud contributors
+extends_documentation_fragment:
+  - fleetops.cloud.auth
+attributes:
+  check_mode:
+    support: full
+    description: Reads the stack, validates the template when something would change, and predicts the result.
+  diff_mode:
+    support: full
+    description: Returns the compared definition (template, parameters, environment, files, tags, timeout, rollback) before and after.
+options:
+  name:
+    description:
+      - Name of the stack. Unique within the project.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the stack, V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  template:
+    description:
+      - The template as a path of a local file (YAML or JSON), as a dict, or as a YAML/JSON string.
+      - Required with O(state=present) unless O(template_url) is given.
+      - Relative C(get_file) references and nested template resource types (C(type) ending in C(.yaml),
+        C(.yml) or C(.template)) are read relative to the template file and sent in C(files).
+    type: raw
+  template_url:
+    description:
+      - URL of the template. The module fetches it (certificates verified as O(validate_certs) says) and sends its
+        content, so that the stored template can be compared on later runs. Relative references are resolved against the URL.
+    type: str
+  files:
+    description:
+      - "Contents of files the template references, as C({reference: content}). The keys are the references as they
+        are written in the template. References missing here are read from disk relative to the template file."
+    type: dict
+  environment:
+    description:
+      - The environment, as a dict, a path of an environment file, a YAML string, or a list of those merged in
+        order (later entries win; C(resource_registry) merges deeply).
+      - Its C(parameters) section is compared like O(parameters).
+    type: raw
+  parameters:
+    description:
+      - "Parameter values, C({name: value}). Lists and dicts are sent as they are."
+      - Only the parameters set here are compared with the stack.
+    type: dict
+  secret_parameters:
+    description:
+      - Parameter values that must never be logged nor returned (passwords, keys). Merged with O(parameters)
+        (these win). Their values are shown as C(******) in results and diffs.
+      - Declare them C(hidden) in the template too, so that Heat hides them; then see O(update_hidden_parameters).
+    type: dict
+  update_hidden_parameters:
+    description:
+      - Hidden parameters (template C(hidden) or reported as C(******)) cannot be compared.
+      - With V(false), a hidden value is assumed unchanged. With V(true), a stack whose hidden parameters are
+        set in O(parameters) or O(secret_parameters) is always updated and the task always reports C(changed).
+    type: bool
+    default: false
+  tags:
+    description:
+      - Tags of the stack. Compared as a set. V([]) removes every tag. A tag cannot contain a comma.
+    type: list
+    elements: str
+  timeout:
+    description:
+      - Timeout of stack operations in minutes (C(timeout_mins)), enforced by the orchestration service.
+    type: int
+  rollback:
+    description:
+      - Whether a failed create or update is rolled back (maps to C(disable_rollback=not rollback)).
+      - When not set, the service default applies and the setting is not compared.
+    type: bool
+  recreate_failed:
+    description:
+      - When the stack is C(*_FAILED) or C(ROLLBACK_*), delete it (waiting for the delete) and create it again instead of updating it.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until the create, update or delete is complete (or failed).
+      - With V(false), the task returns as soon as the service accepted the request.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait.
+    type: int
+    default: 3600
+notes:
+  - The module never turns off TLS verification to fetch O(template_url).
+seealso:
+  - module: fleetops.cloud.stack_info
+  - module: fleetops.cloud.stack_template_info
+'''
+
+EXAMPLES = r'''
+- name: Deploy a stack from a local template
+  fleetops.cloud.stack:
+    name: web
+    template: files/web.yaml
+    parameters:
+      flavor: m1.small
+      replicas: 2
+    tags: [web, prod]
+    timeout: 30
+    rollback: true
+  register: web
+
+- name: Use an output
+  ansible.builtin.debug:
+    msg: "{{ web.stack.outputs.url }}"
+
+- name: Inline template, secrets kept out of logs
+  fleetops.cloud.stack:
+    name: db
+    template:
+      heat_template_version: "2021-04-16"
+      parameters:
+        admin_password: {type: string, hidden: true}
+      resources:
+        password:
+          type: OS::Heat::Value
+          properties:
+            value: {get_param: admin_password}
+    secret_parameters:
+      admin_password: "{{ vault_db_password }}"
+
+- name: Repair a stack left failed by an earlier run by creating it again
+  fleetops.cloud.stack:
+    name: web
+    template: files/web.yaml
+    recreate_failed: true
+
+- name: Delete the stack
+  fleetops.cloud.stack:
+    name: web
+    state: absent
+'''
+
+RETURN = r'''
+stack:
+  description: The stack after the task (the predicted stack in check mode); C({}) when it is absent.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Id (UUID) of the stack. None when check mode predicts a create.
+      type: str
+      sample: 3095aefc-09fb-4bc7-b1f0-f21a304e864c
+    name:
+      description: Name of the stack.
+      type: str
+      sample: web
+    status:
+      description: Status, C(<ACTION>_<STATE>). None when check mode predicts a create.
+      type: str
+      sample: CREATE_COMPLETE
+    action:
+      description: The action part of RV(stack.status).
+      type: str
+      sample: CREATE
+    status_reason:
+      description: Why the stack is in its status (C(stack_status_reason)).
+      type: str
+      sample: Stack CREATE completed successfully
+    description:
+      description: Description of the template.
+      type: str
+      sample: Web tier
+    parameters:
+      description:
+        - Parameter values as the service reports them (strings), including defaults and C(OS::*) keys.
+        - Hidden and secret values are C(******).
+      type: dict
+      sample: {"flavor": "m1.small", "admin_password": "******", "OS::stack_name": "web"}
+    outputs:
+      description: "Outputs as a plain dict C({output_key: output_value})."
+      type: dict
+      sample: {"url": "http://192.0.2.10/"}
+    output_errors:
+      description: "Outputs the service could not resolve, C({output_key: error})."
+      type: dict
+      returned: when some output has an error
+      sample: {"url": "The Referenced Attribute (server first_address) is incorrect."}
+    tags:
+      description: Tags, sorted.
+      type: list
+      elements: str
+      sample: [prod, web]
+    timeout_mins:
+      description: Operation timeout in minutes; None when not set.
+      type: int
+      sample: 30
+    disable_rollback:
+      description: Whether rollback is disabled.
+      type: bool
+      sample: false
+    rollback:
+      description: Whether a failed operation is rolled back (the opposite of RV(stack.disable_rollback)).
+      type: bool
+      sample: true
+    creation_time:
+      description: When the stack was created.
+      type: str
+      sample: "2026-01-01T10:00:00Z"
+    updated_time:
+      description: When the stack was last updated; None if never.
+      type: str
+      sample: "2026-01-02T10:00:00Z"
+    parent:
+      description: Id of the parent stack of a nested stack; None otherwise.
+      type: str
+      sample: null
+changes:
+  description: The compared fields that differed (V(template), V(parameters), V(environment), V(files), V(tags),
+    V(timeout), V(rollback), V(status) for a failed stack), or V(created) for a new stack; empty when nothing changed.
+  returned: state is present
+  type: list
+  elements: str
+  sample: [parameters, tags]
+hidden_parameters:
+  description: Parameters that were set but could not be compared because the service hides them.
+  returned: state is present and the stack existed
+  type: list
+  elements: str
+  sample: [admin_password]
+recreated:
+  description: Whether a failed stack was deleted and created again (O(recreate_failed)).
+  returned: always
+  type: bool
+  sample: false
+failed_resources:
+  description: On failure only, the resources whose last event failed.
+  returned: when the stack operation failed
+  type: list
+  elements: dict
+  contains:
+    resource_name:
+      description: Logical name of the resource.
+      type: str
+    resource_status:
+      description: Status of the resource, such as C(CREATE_FAILED).
+      type: str
+    resource_status_reason:
+      description: Why the resource failed.
+      type: str
+  sample: [{"resource_name": "server", "resource_status": "CREATE_FAILED", "resource_status_reason": "No valid host"}]
+diff:
+  description: With C(--diff), the compared definition before and after (secrets masked).
+  returned: when diff mode is on
+  type: dict
+  contains:
+    before:
+      description: The stored definition; C({}) when the stack did not exist.
+      type: dict
+    after:
+      description: The desired definition; C({}) when the stack is deleted.
+      type: dict
+'''
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.heat import (
+    HIDDEN_VALUE, HeatApi, Loader, canonical, compare_parameters, fetch_text, in_progress, is_failed,
+    mask_parameters, normalise_environment, parse_tags, stack_payload, stack_view, template_parameters,
+    validate_payload)
+from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
+
+ACTIONS = ("CREATE", "UPDATE", "DELETE", "ROLLBACK", "SUSPEND", "RESUME", "ADOPT", "SNAPSHOT", "CHECK", "RESTORE")
+SETTLED = tuple("%s_%s" % (action, state) for action in ACTIONS for state in ("COMPLETE", "FAILED"))
+
+
+class StackModule(FleetopsModule):
+
+    def __init__(self):
+        super(StackModule, self).__init__(
+            argument_spec=dict(
+                name=dict(type="str", required=True),
+                state=dict(type="str", choices=["present", "absent"], default="present"),
+                template=dict(type="raw"),
+                template_url=dict(type="str"),
+                files=dict(type="dict"),
+                environment=dict(type="raw"),
+                parameters=dict(type="dict"),
+                secret_parameters=dict(type="dict", no_log=True),
+                update_hidden_parameters=dict(type="bool", default=False),
+                tags=dict(type="list", elements="str"),
+                timeout=dict(type="int"),
+                rollback=dict(type="bool"),
+                recreate_failed=dict(type="bool", default=False),
+                wait=dict(type="bool", default=True),
+                wait_timeout=dict(type="int", default=3600),
+            ),
+            mutually_exclusive=[("template", "template_url")],
+            required_if=[("state", "present", ("template", "template_url"), True)],
+            supports_check_mode=True,
+        )
+        self.api = HeatApi(self.client)
+        self.declarations = {}
+        self.secret_names = set()
+
+    # ----------------------------------------------------------------------------------------- helpers
+
+    def _fetch(self, url):
+        return fetch_text(url, validate_certs=self.params.get("validate_certs", True), ca_path=self.params.get("ca_path"),
+                          timeout=self.params.get("api_timeout") or 60)
+
+    def _view(self, stack):
+        return stack_view(stack, self.declarations, self.secret_names) if stack else {}
+
+    def _settle(self, stack, targets):
+        """Wait until ``stack`` leaves ``*_IN_PROGRESS``; fail on a status outside ``targets``."""
+        name, stack_id = stack.get("stack_name") or self.params["name"], stack["id"]
+        failures = tuple(status for status in SETTLED if status not in targets)
+        try:
+            return self.wait(lambda: self.api.get_stack(name, stack_id), lambda obj: obj.get("stack_status"),
+                             targets=targets, failures=failures, timeout=self.params["wait_timeout"],
+                             delay=0.5, max_delay=5)
+        except WaitFailure as exc:
+            last = exc.last or {}
+            status = exc.status or "gone"
+            reason, failed = self.api.failure(name, stack_id)
+            msg = "Stack %s is %s" % (name, status)
+            if last.get("stack_status_reason"):
+                msg += ": %s" % last["stack_status_reason"]
+            if reason and reason != last.get("stack_status_reason"):
+                msg += " (after: %s)" % reason
+            if failed:
+                msg += " (failed resources: %s)" % ", ".join(
+                    "%s %s: %s" % (item["resource_name"], item["resource_status"], item["resource_status_reason"])
+                    for item in failed)
+            self.fail(msg, stack=self._view(last), failed_resources=failed)
+        except WaitTimeout as exc:
+            self.fail("Stack %s did not settle within wait_timeout=%s seconds (last status %s)"
+                      % (name, self.params["wait_timeout"], exc.status), stack=self._view(exc.last))
+        return None
+
+    # ---------------------------------------------------------------------------------------- desired
+
+    def desired(self):
+        params = self.params
+        loader = Loader(fetch_url=self._fetch)
+        template, source = loader.load_template(params["template"], params["template_url"])
+        files = loader.collect_files(template, source, params["files"])
+        environment = loader.load_environment(params["environment"])
+        for name, content in files.items():
+            if not isinstance(content, str):
+                raise ConfigurationError("files.%s must be the file content as a string" % name)
+        tags = None
+        if params["tags"] is not None:
+            bad = [tag for tag in params["tags"] if "," in tag or not tag.strip()]
+            if bad:
+                raise ConfigurationError("Tags cannot be empty nor contain a comma: %s" % ", ".join(repr(tag) for tag in bad))
+            tags = sorted(set(tag.strip() for tag in params["tags"]))
+        if params["timeout"] is not None and params["timeout"] <= 0:
+            raise ConfigurationError("timeout is a number of minutes greater than zero")
+        parameters = dict(params["parameters"] or {})
+        parameters.update(params["secret_parameters"] or {})
+        self.secret_names = set(params["secret_parameters"] or {})
+        self.declarations = template_parameters(template)
+        compared = dict((environment or {}).get("parameters") or {})
+        compared.update(parameters)
+        return dict(template=template, files=files, environment=environment, parameters=parameters,
+                    compared_parameters=compared, tags=tags, timeout=params["timeout"], rollback=params["rollback"])
+
+    def payload(self, desired, name=None):
+        return stack_payload(name=name, template=desired["template"], files=desired["files"],
+                             environment=desired["environment"], parameters=desired["parameters"], tags=desired["tags"],
+                             timeout=desired["timeout"], rollback=desired["rollback"])
+
+    def definition(self, desired):
+        """The desired definition, as shown in the diff (secrets masked)."""
+        out = dict(template=desired["template"],
+                   parameters=mask_parameters(desired["compared_parameters"], self.declarations, self.secret_names))
+        if desired["environment"] is not None:
+            out["environment"] = normalise_environment(dict((k, v) for k, v in desired["environment"].items()
+                                                            if k != "parameters"))
+        if desired["files"]:
+            out["files"] = desired["files"]
+        for key in ("tags", "timeout", "rollback"):
+            if desired[key] is not None:
+                out[key] = desired[key]
+        return out
+
+    # ---------------------------------------------------------------------------------------- compare
+
+    def compare(self, stack, desired):
+        """Return ``(changes, hidden, before)`` between the stored ``stack`` and ``desired``."""
+        name, stack_id = stack["stack_name"], stack["id"]
+        changes = []
+        before = {}
+        stored = self.api.get_template(name, stack_id)
+        before["template"] = stored
+        if stored is None or canonical(stored) != canonical(desired["template"]):
+            changes.append("template")
+
+        current_params = stack.get("parameters") or {}
+        changed, hidden = compare_parameters(desired["compared_parameters"], current_params, self.declarations)
+        before["parameters"] = mask_parameters(dict((key, current_params.get(key)) for key in desired["compared_parameters"]),
+                                               self.declarations, self.secret_names)
+        if changed or (hidden and self.params["update_hidden_parameters"]):
+            changes.append("parameters")
+
+        if desired["environment"] is not None:
+            stored_env = self.api.get_environment(name, stack_id)
+            if stored_env is not None:
+                want = normalise_environment(dict((k, v) for k, v in desired["environment"].items() if k != "parameters"))
+                have = normalise_environment(dict((k, v) for k, v in stored_env.items() if k != "parameters"))
+                before["environment"] = have
+                if canonical(want) != canonical(have):
+                    changes.append("environment")
+
+        if desired["files"]:
+            stored_files = self.api.get_files(name, stack_id)
+            if stored_files is not None:
+                before["files"] = stored_files
+                if canonical(stored_files) != canonical(desired["files"]):
+                    changes.append("files")
+
+        if desired["tags"] is not None:
+            before["tags"] = parse_tags(stack.get("tags"))
+            if before["tags"] != desired["tags"]:
+                changes.append("tags")
+        view = stack_view(stack)
+        if desired["timeout"] is not None:
+            before["timeout"] = view.get("timeout_mins")
+            if before["timeout"] != desired["timeout"]:
+                changes.append("timeout")
+        if desired["rollback"] is not None:
+            before["rollback"] = view.get("rollback")
+            if before["rollback"] is not desired["rollback"]:
+                changes.append("rollback")
+        return changes, hidden, before
+
+    def predicted(self, desired, stack=None):
+        """The stack check mode predicts."""
+        view = dict(self._view(stack)) if stack else {
+            "id": None, "name": self.params["name"], "status": None, "action": None, "status_reason": None,
+            "description": desired["template"].get("description"), "tags": [], "outputs": {}, "parameters": {},
+            "creation_time": None, "updated_time": None, "parent": None, "timeout_mins": None,
+            "disable_rollback": None, "rollback": None}
+        parameters = dict(view.get("parameters") or {})
+        parameters.update(mask_parameters(desired["compared_parameters"], self.declarations, self.secret_names))
+        view["parameters"] = dict((key, HIDDEN_VALUE if value == HIDDEN_VALUE else value) for key, value in parameters.items())
+        view["description"] = desired["template"].get("description")
+        if desired["tags"] is not None:
+            view["tags"] = desired["tags"]
+        if desired["timeout"] is not None:
+            view["timeout_mins"] = desired["timeout"]
+        if desired["rollback"] is not None:
+            view["rollback"] = desired["rollback"]
+            view["disable_rollback"] = not desired["rollback"]
+        return view
+
+    def validate(self, desired):
+        try:
+            self.api.validate(validate_payload(desired["template"], desired["files"], desired["environment"]))
+        except ApiError as exc:
+            if exc.status == 400:
+                self.fail("The template is invalid: %s" % (exc.message or exc.describe()), error=exc.to_dict())
+            raise
+
+    # ------------------------------------------------------------------------------------------ states
+
+    def run(self):
+        if self.params["state"] == "absent":
+            self.absent()
+        else:
+            self.present()
+
+    def find(self):
+        summary = self.api.find_stack(self.params["name"])
+        if summary is None:
+            return None
+        stack = self.api.get_stack(summary["stack_name"], summary["id"])
+        if stack is not None and in_progress(stack.get("stack_status")) and not self.check_mode:
+            stack = self._settle(stack, SETTLED + (None,))
+        return stack
+
+    def delete(self, stack):
+        deleted = self.api.delete_stack(stack["stack_name"], stack["id"])
+        if deleted and self.params["wait"]:
+            self._settle(stack, (None, "DELETE_COMPLETE"))
+
+    def absent(self):
+        stack = self.find()
+        if stack is None or stack.get("stack_status") == "DELETE_COMPLETE":
+            self.exit(changed=False, before={}, after={}, stack={}, recreated=False)
+        before = self._view(stack)
+        if not self.check_mode:
+            self.delete(stack)
+        self.exit(changed=True, before=before, after={}, stack={}, recreated=False)
+
+    def present(self):
+        desired = self.desired()
+        stack = self.find()
+        recreated = False
+        if stack is not None and is_failed(stack.get("stack_status")) and self.params["recreate_failed"]:
+            self.validate(desired)
+            if self.check_mode:
+                self.exit(changed=True, before=self._view(stack), after=self.definition(desired),
+                          stack=self.predicted(desired), changes=["status"], hidden_parameters=[], recreated=True)
+            if self.api.delete_stack(stack["stack_name"], stack["id"]):
+                self._settle(stack, (None, "DELETE_COMPLETE"))
+            stack, recreated = None, True
+        if stack is None:
+            self.create(desired, recreated)
+        changes, hidden, before = self.compare(stack, desired)
+        if is_failed(stack.get("stack_status")):
+            changes.append("status")
+        after = self.definition(desired)
+        if not changes:
+            self.exit(changed=False, before=before, after=after, stack=self._view(stack), changes=[],
+                      hidden_parameters=hidden, recreated=False)
+        self.validate(desired)
+        if self.check_mode:
+            self.exit(changed=True, before=before, after=after, stack=self.predicted(desired, stack), changes=changes,
+                      hidden_parameters=hidden, recreated=False)
+        self.api.update_stack(stack["stack_name"], stack["id"], self.payload(desired))
+        if self.params["wait"]:
+            result = self._settle(stack, ("UPDATE_COMPLETE",))
+        else:
+            result = self.api.get_stack(stack["stack_name"], stack["id"])
+        self.exit(changed=True, before=before, after=after, stack=self._view(result), changes=changes,
+                  hidden_parameters=hidden, recreated=False)
+
+    def create(self, desired, recreated):
+        name = self.params["name"]
+        after = self.definition(desired)
+        self.validate(desired)
+        if self.check_mode:
+            self.exit(changed=True, before={}, after=after, stack=self.predicted(desired), changes=["created"],
+                      recreated=recreated)
+        try:
+            created = self.api.create_stack(self.payload(desired, name=name))
+        except OutcomeUnknownError as exc:
+            found = self.api.find_stack(name)
+            if found is None:
+                self.fail("The create request for stack %s got no answer and the stack does not exist: the create may "
+                          "not have happened. Run the task again." % name, error=exc.to_dict())
+            created = found
+        stack = {"stack_name": name, "id": created["id"]}
+        if self.params["wait"]:
+            result = self._settle(stack, ("CREATE_COMPLETE",))
+        else:
+            result = self.api.get_stack(name, created["id"])
+        self.exit(changed=True, before={}, after=after, stack=self._view(result), changes=["created"], recreated=recreated)
+
+
+def main():
+    StackModule().execute()
+
+
+if __name__ == "__main__":
+    main()

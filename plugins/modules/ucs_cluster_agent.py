@@ -1,0 +1,327 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ucs_cluster_agent
+short_description: Download the UCS agent manifests of an attached or on-premise cluster
+version_added: 1.0.0
+description:
+  - Downloads the manifests that connect a registered attached or on-premise cluster to Huawei Cloud UCS
+    (the C(proxy-agent) Deployment and the C(proxy-agent-cert) Secret in C(kube-system)) and writes them to O(dest)
+    as a multi-document YAML file that M(kubernetes.core.k8s) applies with C(src).
+  - "UCS hands out the agent certificate B(once). The module therefore:
+    does nothing (no API call, C(changed=false)) when O(dest) already exists;
+    fails with a recovery hint, without downloading, when the certificate was already taken and O(dest) is missing;
+    checks that the directory of O(dest) is writable before it downloads;
+    writes O(dest) atomically with mode C(0600)."
+  - The Secret holds the agent's private keys. Its data is written to O(dest) only; it is never returned, logged
+    nor shown in a diff.
+  - CCE clusters (category C(self)) connect without an agent; the module refuses them before any download.
+  - "IAM actions: C(ucs:clusters:list) and C(ucs:clusters:get) to find the cluster; downloading the access
+    information needs the permission to get the cluster's certificate (covered by the system policy C(UCS FullAccess))."
+author:
+  - fleetops.cloud contributors (@fleetops)
+extends_documentation_fragment:
+  - fleetops.cloud.auth
+attributes:
+  check_mode:
+    support: full
+    description: Reports whether the file would be written; never downloads (that would spend the one-shot certificate).
+  diff_mode:
+    support: full
+    description: Shows the objects (kind, namespace, name) in the file before and after; never their data.
+options:
+  cluster:
+    description:
+      - Name or id of the registered cluster (M(fleetops.cloud.ucs_cluster)).
+    type: str
+    required: true
+  dest:
+    description:
+      - Where to write the manifests on the controller. Its directory must exist and be writable.
+      - When the file exists the module does nothing. Delete it only when the agent is already running, or after
+        unregistering and registering the cluster again.
+    type: path
+    required: true
+  vpc_endpoint:
+    description:
+      - IP address of the VPC endpoint that reaches UCS, for clusters connected over a private network
+        (query parameter C(vpcendpoint)). Needs O(access_region).
+    type: str
+  access_region:
+    description:
+      - Region the cluster connects through, for clusters connected over a private network (query parameter
+        C(region)). Needs O(vpc_endpoint).
+      - Named so because O(region) is the shared connection option.
+    type: str
+notes:
+  - "To apply the file: C(kubernetes.core.k8s: {src: <dest>, kubeconfig: <member kubeconfig>}). The cluster turns
+    C(Available) once the agent runs; M(fleetops.cloud.ucs_cluster) with O(fleetops.cloud.ucs_cluster#module:wait=true) waits for it."
+seealso:
+  - module: fleetops.cloud.ucs_cluster
+  - module: kubernetes.core.k8s
+'''
+
+EXAMPLES = r'''
+- name: Connect an attached cluster to UCS
+  module_defaults:
+    group/fleetops.cloud.cloud:
+      access_key: "{{ hw_access_key }}"
+      secret_key: "{{ hw_secret_key }}"
+      domain_id: "{{ hw_domain_id }}"
+      endpoints:
+        ucs: "{{ emulator_base }}/ucs"
+  block:
+    - name: Download the agent manifests once
+      fleetops.cloud.ucs_cluster_agent:
+        cluster: edge-sh-1
+        dest: /etc/fleet/edge-sh-1-agent.yaml
+      register: agent
+
+    - name: Apply them to the member cluster
+      kubernetes.core.k8s:
+        src: "{{ agent.dest }}"
+        kubeconfig: /etc/fleet/edge-sh-1.kubeconfig
+        state: present
+
+    - name: Wait until UCS sees the cluster
+      fleetops.cloud.ucs_cluster:
+        name: edge-sh-1
+        category: attachedcluster
+        type: privatek8s
+        country: CN
+        city: "310000"
+        kubeconfig_path: /etc/fleet/edge-sh-1.kubeconfig
+        wait: true
+'''
+
+RETURN = r'''
+dest:
+  description: The file holding the manifests.
+  returned: always
+  type: str
+  sample: /etc/fleet/edge-sh-1-agent.yaml
+objects:
+  description:
+    - The objects in O(dest), without their data. Read from the file when it already existed.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    kind:
+      description: Kind of the object (C(Deployment), C(Secret)).
+      type: str
+    name:
+      description: Name of the object (C(proxy-agent), C(proxy-agent-cert)).
+      type: str
+    namespace:
+      description: Namespace of the object (C(kube-system)).
+      type: str
+  sample:
+    - {kind: Deployment, name: proxy-agent, namespace: kube-system}
+    - {kind: Secret, name: proxy-agent-cert, namespace: kube-system}
+cluster:
+  description: Id and name of the cluster the manifests belong to (not looked up when O(dest) already existed).
+  returned: when the file was (or would be) written
+  type: dict
+  contains:
+    uid:
+      description: Id of the cluster.
+      type: str
+    name:
+      description: Name of the cluster.
+      type: str
+  sample: {uid: b0d1ecb5-7947-11ee-9467-0255ac1001bf, name: edge-sh-1}
+diff:
+  description: The objects in O(dest) before and after (kind, namespace, name only), in diff mode.
+  returned: when diff mode is on
+  type: dict
+'''
+
+import json
+import os
+import tempfile
+
+try:
+    import yaml
+    HAS_YAML = True
+    PARSE_ERRORS = (ValueError, yaml.YAMLError)
+except ImportError:  # PyYAML comes with ansible-core; without it the documents are written as JSON (valid YAML)
+    HAS_YAML = False
+    PARSE_ERRORS = (ValueError,)
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError
+from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, UcsNotFoundError
+
+ALREADY_DOWNLOADED = u"\u5df2\u4e0b\u8f7d"  # "已下载": the access info answer once the certificate was taken
+
+
+def taken_message(name, dest):
+    """The error for a certificate that was already downloaded, with the ways to recover."""
+    return ("The agent certificate of cluster %r was already downloaded (UCS hands it out only once) and dest %s does "
+            "not exist, so nothing was written. To recover, use the file written the first time, or get a new "
+            "certificate: unregister the cluster (fleetops.cloud.ucs_cluster with state=absent), register it again "
+            "and run this task again. UCS also re-issues it when a cluster that is not connected is activated "
+            "(fleetops.cloud.ucs_cluster with state=activated)." % (name, dest))
+
+
+def manifests_from_answer(body):
+    """The Kubernetes objects in an access-info answer (JSON objects, or the SDK's JSON strings).
+
+    Returns None when the answer is not a list of objects (the "already downloaded" text, for example).
+    """
+    if isinstance(body, str):
+        text = body.strip()
+        if not text.startswith("["):
+            return None
+        try:
+            body = json.loads(text)
+        except ValueError:
+            return None
+    if not isinstance(body, list) or not body:
+        return None
+    objects = []
+    for item in body:
+        if isinstance(item, str):
+            try:
+                item = json.loads(item)
+            except ValueError:
+                return None
+        if not isinstance(item, dict) or not item.get("kind"):
+            return None
+        objects.append(item)
+    return objects
+
+
+def describe(objects):
+    """kind / name / namespace of each object, nothing else."""
+    out = []
+    for obj in objects or []:
+        if not isinstance(obj, dict):
+            continue
+        metadata = obj.get("metadata") or {}
+        out.append({"kind": obj.get("kind"), "name": metadata.get("name"), "namespace": metadata.get("namespace")})
+    return out
+
+
+def render(objects):
+    """Multi-document YAML for the objects (JSON documents, also valid YAML, when PyYAML is missing)."""
+    if HAS_YAML:
+        return yaml.safe_dump_all(objects, default_flow_style=False, sort_keys=False)
+    return "".join("---\n%s\n" % json.dumps(obj, indent=2) for obj in objects)
+
+
+def read_objects(path):
+    """The objects described in an existing file (kind/name/namespace), [] when it cannot be parsed."""
+    try:
+        with open(path, "r") as handle:
+            text = handle.read()
+    except (IOError, OSError, UnicodeDecodeError):
+        return []
+    try:
+        if HAS_YAML:
+            docs = [d for d in yaml.safe_load_all(text) if d]
+        else:
+            docs = [json.loads(chunk) for chunk in text.split("---\n") if chunk.strip()]
+    except PARSE_ERRORS:  # an unreadable file is reported as holding no known objects
+        return []
+    return describe(docs)
+
+
+def write_atomically(path, text):
+    """Write text to path with mode 0600 through a temporary file in the same directory."""
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".ucs-agent-", dir=directory)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class UcsClusterAgentModule(FleetopsModule):
+
+    def __init__(self):
+        super(UcsClusterAgentModule, self).__init__(
+            argument_spec=dict(
+                cluster=dict(type="str", required=True),
+                dest=dict(type="path", required=True),
+                vpc_endpoint=dict(type="str"),
+                access_region=dict(type="str"),
+            ),
+            supports_check_mode=True,
+            required_together=[("vpc_endpoint", "access_region")],
+        )
+        self.api = UcsApi(self.client)
+
+    def run(self):
+        dest = self.params["dest"]
+        if os.path.exists(dest):
+            if not os.path.isfile(dest):
+                self.fail("dest %s exists and is not a file" % dest)
+            objects = read_objects(dest)
+            self.exit(changed=False, before={"dest": dest, "objects": objects}, after={"dest": dest, "objects": objects},
+                      dest=dest, objects=objects)
+            return
+        directory = os.path.dirname(os.path.abspath(dest))
+        if not os.path.isdir(directory):
+            self.fail("dest: the directory %s does not exist; create it first (the certificate can be downloaded only once)" % directory)
+        if not os.access(directory, os.W_OK | os.X_OK):
+            self.fail("dest: the directory %s is not writable; the certificate can be downloaded only once, so nothing was downloaded"
+                      % directory)
+
+        name = self.params["cluster"]
+        try:
+            cluster = self.api.resolve_cluster(name)
+        except UcsNotFoundError:
+            self.fail("cluster: no UCS cluster is named (or has the id) %r; register it first with fleetops.cloud.ucs_cluster" % name)
+        uid = cluster["metadata"]["uid"]
+        label = {"uid": uid, "name": cluster["metadata"].get("name")}
+        spec = cluster.get("spec") or {}
+        if spec.get("category") == "self":
+            self.fail("cluster %r is a CCE cluster (category self): CCE clusters connect to UCS without an agent, "
+                      "there are no agent manifests to download" % name)
+        if spec.get("IsDownloadedCert") is True:
+            self.fail(taken_message(name, dest), cluster=label)
+        expected = [{"kind": "Deployment", "name": "proxy-agent", "namespace": "kube-system"},
+                    {"kind": "Secret", "name": "proxy-agent-cert", "namespace": "kube-system"}]
+        if self.check_mode:
+            self.exit(changed=True, before={"dest": dest, "objects": []}, after={"dest": dest, "objects": expected},
+                      dest=dest, objects=expected, cluster=label)
+            return
+
+        try:
+            body = self.api.get_cluster_accessinfo(uid, vpcendpoint=self.params.get("vpc_endpoint"),
+                                                   region=self.params.get("access_region"))
+        except ApiError as exc:
+            if ALREADY_DOWNLOADED in (exc.message or "") or "already" in (exc.message or "").lower():
+                self.fail(taken_message(name, dest), cluster=label, error=exc.to_dict())
+            raise
+        objects = manifests_from_answer(body)
+        if objects is None:
+            if isinstance(body, str) and (ALREADY_DOWNLOADED in body or "already" in body.lower()):
+                self.fail(taken_message(name, dest), cluster=label)
+            self.fail("UCS answered the access-info call for cluster %r with something that is not a list of Kubernetes "
+                      "objects; nothing was written" % name, cluster=label)
+        write_atomically(dest, render(objects))
+        described = describe(objects)
+        self.exit(changed=True, before={"dest": dest, "objects": []}, after={"dest": dest, "objects": described},
+                  dest=dest, objects=described, cluster=label)
+
+
+def main():
+    UcsClusterAgentModule().execute()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r'''
+module: ucs_fleet_info
+short_description: List Huawei Cloud UCS fleets with their member clusters
+version_added: 1.0.0
+description:
+  - Returns the fleets (C(clustergroups)) of Huawei Cloud UCS with their member clusters and policy bindings,
+    following the pagination of the list calls.
+  - Never changes anything.
+  - "IAM permissions: read access to UCS fleets and clusters (for example the C(UCS ReadOnlyAccess) system role)."
+author:
+  - fleetops.cloud contributors (@fleetops)
+extends_documentation_fragment:
+  - fleetops.cloud.auth
+attributes:
+  check_mode:
+    support: full
+    description: The module never changes anything; it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing to compare.
+options:
+  name:
+    description:
+      - Only return the fleet with this exact name (an empty list when there is none).
+    type: str
+'''
+
+EXAMPLES = r'''
+- name: Every fleet with its members
+  fleetops.cloud.ucs_fleet_info:
+  register: fleets
+
+- name: One fleet
+  fleetops.cloud.ucs_fleet_info:
+    name: production
+  register: production
+
+- name: Names of its member clusters
+  ansible.builtin.debug:
+    msg: "{{ production.fleets[0].clusters | map(attribute='name') | list }}"
+  when: production.fleets | length > 0
+'''
+
+RETURN = r'''
+fleets:
+  description: The fleets, in the order of the API.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    metadata:
+      description: Name (C(name)), id (C(uid)), C(labels) and timestamps of the fleet.
+      type: dict
+      returned: success
+      sample: {"name": "production", "uid": "6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"}
+    spec:
+      description:
+        - C(description), C(ruleNamespaces), C(federationId), C(federationVersion), C(dnsSuffix),
+          C(federationExpirationTimestamp) and C(policyId) when set.
+      type: dict
+      returned: success
+      sample: {"description": "Production clusters"}
+    status:
+      description: Conditions of the fleet (C(type) Federation or Policy, C(status), C(reason), C(message)).
+      type: dict
+      returned: success
+      sample: {"conditions": []}
+    clusters:
+      description: The member clusters (C(name), C(id)), sorted by name.
+      type: list
+      elements: dict
+      returned: success
+      sample: [{"name": "prod-beijing", "id": "514c1a3c-8ec7-11ec-b384-0255ac100189"}]
+    policies:
+      description: The permission policy bindings (C(policies) as policy ids, C(namespaces)).
+      type: list
+      elements: dict
+      returned: success
+      sample: [{"policies": ["3dcdef78-65bb-11ee-bdf2-0255ac100033"], "namespaces": ["default"]}]
+'''
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
+from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, fleet_view
+
+
+class FleetInfoModule(FleetopsModule):
+    def __init__(self):
+        super(FleetInfoModule, self).__init__(argument_spec=dict(name=dict(type="str")), supports_check_mode=True)
+        self.api = UcsApi(self.client)
+
+    def run(self):
+        fleets = self.api.list_fleets()
+        name = self.params.get("name")
+        if name is not None:
+            fleets = [f for f in fleets if f["metadata"].get("name") == name]
+        if not fleets:
+            return self.exit(changed=False, fleets=[])
+        if len(fleets) == 1:
+            members_of = {fleets[0]["metadata"].get("uid"): self.api.list_fleet_clusters(fleets[0]["metadata"].get("uid"))}
+        else:
+            members_of = {}
+            for cluster in self.api.list_clusters():
+                members_of.setdefault(cluster["spec"].get("clusterGroupID"), []).append(cluster)
+        result = [fleet_view(f, members_of.get(f["metadata"].get("uid"), [])) for f in fleets]
+        self.exit(changed=False, fleets=result)
+
+
+def main():
+    FleetInfoModule().execute()
+
+
+if __name__ == "__main__":
+    main()

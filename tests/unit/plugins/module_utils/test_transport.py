@@ -1,0 +1,191 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Retries, Retry-After, connection resets and the no-resend rule, against a real local HTTP server."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import email.utils
+import time
+
+import pytest
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.transport import Transport, parse_retry_after
+from ansible_collections.fleetops.cloud.tests.unit.conftest import RESET, HANG, reply
+
+
+class Sleeps(object):
+    """Records the pauses the transport asks for, and sleeps only a tiny bit."""
+
+    def __init__(self):
+        self.calls = []
+
+    def __call__(self, seconds):
+        self.calls.append(seconds)
+        time.sleep(min(seconds, 0.01))
+
+
+def _client(cloud, sleeps=None, **params):
+    base = dict(token="given-token", endpoints=dict(ucs=cloud.base + "/ucs", iam=cloud.base + "/iam"),
+                max_retries=3, api_timeout=5)
+    base.update(params)
+    return CloudClient(base, backoff_base=0.05, backoff_cap=0.2, retry_budget=10, sleep=sleeps or Sleeps())
+
+
+def test_retry_on_429_with_retry_after_seconds(fake_cloud):
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(429, {"error_code": "UCS.01000002", "error_msg": "slow down"},
+                                                       {"Retry-After": "1"}), reply(200, {"items": [], "total": 0}))
+    sleeps = Sleeps()
+    resp = _client(fake_cloud, sleeps).call("ucs", "GET", "/v1/clusters")
+    assert resp.body == {"items": [], "total": 0}
+    assert fake_cloud.count("GET", "/ucs/v1/clusters") == 2
+    assert sleeps.calls == [1.0]
+
+
+def test_retry_on_429_with_retry_after_http_date(fake_cloud):
+    when = email.utils.formatdate(time.time() + 3, usegmt=True)
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(429, "", {"Retry-After": when}), reply(200, {"ok": 1}))
+    sleeps = Sleeps()
+    _client(fake_cloud, sleeps).call("ucs", "GET", "/v1/clusters")
+    assert fake_cloud.count("GET", "/ucs/v1/clusters") == 2
+    assert len(sleeps.calls) == 1 and 1.0 <= sleeps.calls[0] <= 3.5
+
+
+def test_retry_on_429_without_retry_after_uses_backoff(fake_cloud):
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(429, ""), reply(429, ""), reply(200, {"ok": 1}))
+    sleeps = Sleeps()
+    _client(fake_cloud, sleeps).call("ucs", "GET", "/v1/clusters")
+    assert fake_cloud.count("GET", "/ucs/v1/clusters") == 3
+    assert len(sleeps.calls) == 2
+    assert 0.025 <= sleeps.calls[0] <= 0.05 and 0.05 <= sleeps.calls[1] <= 0.1
+
+
+def test_backoff_is_capped_and_jittered():
+    transport = Transport(backoff_base=1, backoff_cap=20)
+    delays = [transport.backoff(10) for dummy in range(50)]
+    assert all(10 <= d <= 20 for d in delays)
+    assert len(set(delays)) > 1
+    assert transport.backoff(3, retry_after=7) == 7
+
+
+def test_retries_are_bounded_in_count(fake_cloud):
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(503, {"error_code": "UCS.00000503", "error_msg": "down"}))
+    with pytest.raises(ApiError) as info:
+        _client(fake_cloud, max_retries=2).call("ucs", "GET", "/v1/clusters")
+    assert info.value.status == 503
+    assert fake_cloud.count("GET", "/ucs/v1/clusters") == 3
+
+
+def test_retries_are_bounded_in_time(fake_cloud):
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(503, "down", {"Retry-After": "30"}))
+    client = CloudClient(dict(token="t", endpoints=dict(ucs=fake_cloud.base + "/ucs"), max_retries=50),
+                         retry_budget=5, sleep=Sleeps())
+    started = time.monotonic()
+    with pytest.raises(ApiError) as info:
+        client.call("ucs", "GET", "/v1/clusters")
+    assert info.value.status == 503
+    assert time.monotonic() - started < 3
+    assert fake_cloud.count() == 1  # Retry-After beyond the budget: give up at once
+
+
+def test_retry_on_503_then_success(fake_cloud):
+    fake_cloud.script("PUT", "/ucs/v1/clustergroups/g1/description", reply(503, "unavailable"),
+                      reply(200, "update success"))
+    resp = _client(fake_cloud).call("ucs", "PUT", "/v1/clustergroups/g1/description", json={"description": "x"})
+    assert resp.body == "update success"
+    assert fake_cloud.count("PUT") == 2
+
+
+def test_connection_reset_is_retried_for_reads(fake_cloud):
+    fake_cloud.script("GET", "/ucs/v1/clusters", RESET, reply(200, {"items": [1]}))
+    resp = _client(fake_cloud).call("ucs", "GET", "/v1/clusters")
+    assert resp.body == {"items": [1]}
+    assert fake_cloud.count("GET", "/ucs/v1/clusters") == 2
+
+
+def test_create_not_resent_after_reset(fake_cloud):
+    fake_cloud.script("POST", "/ucs/v1/clustergroups", RESET, reply(201, {"uid": "g1"}))
+    with pytest.raises(OutcomeUnknownError) as info:
+        _client(fake_cloud).call("ucs", "POST", "/v1/clustergroups", json={"metadata": {"name": "f"}}, create=True)
+    assert fake_cloud.count("POST", "/ucs/v1/clustergroups") == 1
+    assert info.value.status is None
+    assert "may or may not" in str(info.value)
+    assert info.value.to_dict()["code"] == "OutcomeUnknown"
+
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_create_not_resent_after_gateway_error(fake_cloud, status):
+    fake_cloud.script("POST", "/ucs/v1/clustergroups", reply(status, "gateway"), reply(201, {"uid": "g1"}))
+    with pytest.raises(OutcomeUnknownError):
+        _client(fake_cloud).call("ucs", "POST", "/v1/clustergroups", json={}, create=True)
+    assert fake_cloud.count("POST", "/ucs/v1/clustergroups") == 1
+
+
+def test_create_not_resent_after_read_timeout(fake_cloud):
+    fake_cloud.script("POST", "/ucs/v1/clustergroups", HANG)
+    client = _client(fake_cloud, api_timeout=1)
+    with pytest.raises(OutcomeUnknownError) as info:
+        client.call("ucs", "POST", "/v1/clustergroups", json={}, create=True)
+    assert "ReadTimeout" in info.value.message
+    assert fake_cloud.count("POST", "/ucs/v1/clustergroups") == 1
+
+
+def test_create_is_retried_after_429(fake_cloud):
+    fake_cloud.script("POST", "/ucs/v1/clustergroups", reply(429, "", {"Retry-After": "0"}), reply(201, {"uid": "g1"}))
+    resp = _client(fake_cloud).call("ucs", "POST", "/v1/clustergroups", json={}, create=True)
+    assert resp.status == 201 and resp.body == {"uid": "g1"}
+    assert fake_cloud.count("POST", "/ucs/v1/clustergroups") == 2
+
+
+def test_500_is_not_retried_for_writes(fake_cloud):
+    fake_cloud.script("POST", "/ucs/v1/clustergroups", reply(500, {"error_code": "UCS.00000500", "error_msg": "boom"}))
+    with pytest.raises(ApiError) as info:
+        _client(fake_cloud).call("ucs", "POST", "/v1/clustergroups", json={}, create=True)
+    assert info.value.status == 500 and not isinstance(info.value, OutcomeUnknownError)
+    assert fake_cloud.count("POST") == 1
+
+
+def test_non_create_post_is_retried_after_reset(fake_cloud):
+    fake_cloud.script("POST", "/ucs/v1/clusters/c1/join", RESET, reply(200, "join success"))
+    resp = _client(fake_cloud).call("ucs", "POST", "/v1/clusters/c1/join", json={"clusterGroupID": "g"})
+    assert resp.body == "join success"
+    assert fake_cloud.count("POST") == 2
+
+
+def test_connect_error_is_retried_even_for_create(dead_port):
+    sleeps = Sleeps()
+    client = CloudClient(dict(token="t", endpoints=dict(ucs="http://127.0.0.1:%d/ucs" % dead_port), max_retries=2),
+                         backoff_base=0.01, sleep=sleeps)
+    with pytest.raises(ApiError) as info:
+        client.call("ucs", "POST", "/v1/clustergroups", json={}, create=True)
+    assert not isinstance(info.value, OutcomeUnknownError)
+    assert info.value.code == "ConnectionError"
+    assert "3 attempt" in info.value.message
+    assert client.transport.attempts == 3
+    assert len(sleeps.calls) == 2
+
+
+def test_timeout_is_sent_on_every_call(fake_cloud):
+    client = _client(fake_cloud, api_timeout=7)
+    seen = []
+    real = client.transport.session.request
+
+    def spy(*args, **kwargs):
+        seen.append((kwargs.get("timeout"), kwargs.get("verify")))
+        return real(*args, **kwargs)
+
+    client.transport.session.request = spy
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(200, {}))
+    client.call("ucs", "GET", "/v1/clusters")
+    assert seen == [(7.0, True)]
+
+
+def test_parse_retry_after():
+    assert parse_retry_after("5") == 5.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    now = time.time()
+    assert 9 <= parse_retry_after(email.utils.formatdate(now + 10, usegmt=True), now=now) <= 10
+    assert parse_retry_after(email.utils.formatdate(now - 100, usegmt=True), now=now) == 0

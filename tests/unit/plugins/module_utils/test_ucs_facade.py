@@ -1,0 +1,225 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the UCS facade (paths, payloads, pagination, spelling drift, not-found handling)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils import ucs
+
+FLEET_ID = "6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"
+CLUSTER_ID = "514c1a3c-8ec7-11ec-b384-0255ac100189"
+
+
+class Resp(object):
+    def __init__(self, body, status=200):
+        self.body = body
+        self.status = status
+        self.headers = {}
+        self.request_id = "req"
+
+
+class FakeClient(object):
+    """Answers from a routing function and records every call."""
+
+    def __init__(self, route):
+        self.route = route
+        self.calls = []
+
+    def call(self, service, method, path, **kwargs):
+        self.calls.append(dict(service=service, method=method, path=path, **kwargs))
+        result = self.route(method, path, kwargs)
+        if isinstance(result, ApiError):
+            raise result
+        return Resp(result)
+
+
+def paged(items):
+    """A route answering GET lists with limit/offset pages."""
+    def route(method, path, kwargs):
+        query = kwargs.get("query") or {}
+        limit = int(query.get("limit", -1))
+        offset = int(query.get("offset", 0))
+        page = items[offset:] if limit < 0 else items[offset:offset + limit]
+        return {"items": page, "total": len(items)}
+    return route
+
+
+def rule(name, uid, users_key="iamUserIDs"):
+    return {"metadata": {"name": name, "uid": uid}, "spec": {"type": "admin", users_key: ["u1"]}}
+
+
+def test_list_all_follows_offset_until_total():
+    items = [rule("p%d" % i, "id-%d" % i) for i in range(7)]
+    client = FakeClient(paged(items))
+    api = ucs.UcsApi(client, page_size=3)
+    policies = api.list_policies()
+    assert [p["metadata"]["name"] for p in policies] == ["p%d" % i for i in range(7)]
+    assert [c["query"]["offset"] for c in client.calls] == [0, 3, 6]
+    assert all(c["service"] == "ucs" and c["path"] == "/v1/permissions/rules" for c in client.calls)
+
+
+def test_list_all_stops_on_total_when_server_caps_page_size():
+    items = [rule("p%d" % i, "id-%d" % i) for i in range(5)]
+
+    def capped(method, path, kwargs):
+        offset = int(kwargs["query"]["offset"])
+        return {"items": items[offset:offset + 2], "total": len(items)}
+    client = FakeClient(capped)
+    api = ucs.UcsApi(client, page_size=100)
+    assert len(api.list_policies()) == 5
+    assert len(client.calls) == 3
+
+
+def test_policy_spelling_drift_is_normalised():
+    client = FakeClient(paged([rule("a", "id-a", users_key="iamUserIds")]))
+    policy = ucs.UcsApi(client).find_policy_by_name("a")
+    assert policy["spec"]["iamUserIDs"] == ["u1"]
+    assert "iamUserIds" not in policy["spec"]
+
+
+def test_find_policy_absent_is_none():
+    client = FakeClient(paged([rule("a", "id-a")]))
+    assert ucs.UcsApi(client).find_policy_by_name("b") is None
+
+
+def test_resolve_policy_ids_names_and_ids_and_unknown():
+    client = FakeClient(paged([rule("a", "id-a"), rule("b", "id-b")]))
+    api = ucs.UcsApi(client)
+    assert api.resolve_policy_ids(["a", "id-b"]) == ["id-a", "id-b"]
+    with pytest.raises(ucs.UcsNotFoundError) as exc:
+        api.resolve_policy_ids(["a", "nope", "other"])
+    assert "'nope'" in str(exc.value) and "'other'" in str(exc.value)
+    assert isinstance(exc.value, ConfigurationError)
+    assert exc.value.names == ["nope", "other"]
+
+
+def test_get_fleet_404_is_none_and_other_errors_raise():
+    def route(method, path, kwargs):
+        if path.endswith(FLEET_ID):
+            return ApiError(status=404, code="UCS.01100005", message="ClusterGroup Not Found.")
+        return ApiError(status=500, code="UCS.01000006", message="boom")
+    api = ucs.UcsApi(FakeClient(route))
+    assert api.get_fleet(FLEET_ID) is None
+    with pytest.raises(ApiError):
+        api.get_fleet("11111111-2222-3333-4444-555555555555")
+
+
+def test_get_fleet_with_non_uuid_makes_no_call():
+    client = FakeClient(lambda m, p, k: {})
+    assert ucs.UcsApi(client).get_fleet("not-an-id") is None
+    assert client.calls == []
+
+
+def test_resolve_fleet_by_name_and_unknown():
+    fleets = [{"metadata": {"name": "f1", "uid": FLEET_ID}, "spec": {"federationID": "fed"}}]
+    client = FakeClient(paged(fleets))
+    api = ucs.UcsApi(client)
+    fleet = api.resolve_fleet("f1")
+    assert fleet["metadata"]["uid"] == FLEET_ID
+    assert fleet["spec"]["federationId"] == "fed"
+    with pytest.raises(ucs.UcsNotFoundError) as exc:
+        api.resolve_fleet("missing")
+    assert "fleet" in str(exc.value) and "missing" in str(exc.value)
+
+
+def test_create_fleet_payload_is_non_idempotent():
+    client = FakeClient(lambda m, p, k: {"uid": FLEET_ID})
+    uid = ucs.UcsApi(client).create_fleet("f1", description="d", cluster_ids=[CLUSTER_ID])
+    assert uid == FLEET_ID
+    call = client.calls[0]
+    assert (call["method"], call["path"], call["create"]) == ("POST", "/v1/clustergroups", True)
+    assert call["json"] == {"metadata": {"name": "f1"}, "spec": {"clusterIds": [CLUSTER_ID], "description": "d"}}
+
+
+def test_fleet_members_filtered_by_group_and_cluster_drift():
+    clusters = [
+        {"metadata": {"name": "c1", "uid": CLUSTER_ID}, "spec": {"clusterGroupId": FLEET_ID, "projectId": "p"}},
+        {"metadata": {"name": "c2", "uid": "x"}, "spec": {"clusterGroupID": "other"}},
+    ]
+    client = FakeClient(paged(clusters))
+    members = ucs.UcsApi(client).list_fleet_clusters(FLEET_ID)
+    assert [m["metadata"]["name"] for m in members] == ["c1"]
+    assert members[0]["spec"]["projectID"] == "p"
+    assert client.calls[0]["query"]["clustergroupid"] == FLEET_ID
+
+
+def test_bindings_normalisation_and_canonical_form():
+    from_object = [{"rules": [{"ruleID": "r2", "ruleName": "b"}, {"ruleID": "r1"}], "namespaces": ["ns2", "ns1"]}]
+    from_request = {"ruleIDNamespaces": [{"ruleIds": ["r1", "r2"], "namespaces": ["ns1", "ns2"]}]}
+    assert ucs.normalize_bindings(from_object) == [{"ruleIDs": ["r2", "r1"], "namespaces": ["ns2", "ns1"]}]
+    assert ucs.canonical_bindings(from_object) == ucs.canonical_bindings(from_request)
+    assert ucs.canonical_bindings(from_object) != ucs.canonical_bindings([{"ruleIDs": ["r1"], "namespaces": ["ns1"]}])
+    assert ucs.normalize_bindings(["ns-only-strings"]) == []
+
+
+def test_bind_fleet_policies_sends_table_spelling():
+    client = FakeClient(lambda m, p, k: "update success")
+    ucs.UcsApi(client).bind_fleet_policies(FLEET_ID, [{"rules": [{"ruleID": "r1"}], "namespaces": ["default"]}])
+    call = client.calls[0]
+    assert (call["method"], call["path"]) == ("PUT", "/v1/clustergroups/%s/associatedrules" % FLEET_ID)
+    assert call["json"] == {"ruleIDNamespaces": [{"ruleIDs": ["r1"], "namespaces": ["default"]}]}
+
+
+def test_job_normalisation_and_failed_sub_jobs():
+    job = {"spec": {"type": "CreateFederationContainer", "federationUid": "fed", "subJobs": [
+        {"spec": {"type": "CreateCert", "extendParam": {"k": "v"}}, "status": {"phase": "Success"}},
+        {"spec": {"type": "CreateNode"}, "status": {"phase": "Failed", "reason": "no capacity"}},
+    ]}, "status": {"phase": "Failed"}}
+    norm = ucs.normalize_job(job)
+    assert norm["spec"]["federationUID"] == "fed"
+    assert norm["spec"]["subJobs"][0]["spec"]["extendparam"] == {"k": "v"}
+    assert ucs.failed_sub_jobs(norm) == [{"type": "CreateNode", "phase": "Failed", "reason": "no capacity"}]
+    assert job["spec"]["subJobs"][0]["spec"].get("extendparam") is None  # input untouched
+
+
+def test_disable_federation_not_federated_is_false():
+    client = FakeClient(lambda m, p, k: ApiError(status=400, code=ucs.CODE_NOT_FEDERATED, message="not"))
+    assert ucs.UcsApi(client).disable_federation(FLEET_ID) is False
+
+
+def test_enable_federation_query_and_create_flag():
+    client = FakeClient(lambda m, p, k: "federation is being successfully provisioned")
+    ucs.UcsApi(client).enable_federation(FLEET_ID, retry_join_all=True)
+    call = client.calls[0]
+    assert call["query"] == {"retryjoinall": "true"} and call["create"] is True
+
+
+def test_kubeconfig_calls_payloads():
+    client = FakeClient(lambda m, p, k: {"id": "ep-1"} if p.endswith("/connection") else {"kind": "Config"})
+    api = ucs.UcsApi(client)
+    assert api.create_fleet_connection(FLEET_ID, "proj", "vpc", "sub") == "ep-1"
+    assert api.download_fleet_kubeconfig(FLEET_ID, 30) == {"kind": "Config"}
+    assert client.calls[0]["json"] == {"projectID": "proj", "vpcID": "vpc", "subnetID": "sub"}
+    assert client.calls[0]["create"] is True
+    assert client.calls[1]["json"] == {"duration": 30}
+    assert "create" not in client.calls[1]
+
+
+def test_policy_spec_only_given_fields():
+    assert ucs.policy_spec(policy_type="admin") == {"type": "admin"}
+    spec = ucs.policy_spec("custom", ["u"], [{"verbs": ["get"], "resources": ["pods"]}], "")
+    assert spec == {"type": "custom", "iamUserIDs": ["u"], "contents": [{"verbs": ["get"], "resources": ["pods"]}],
+                    "description": ""}
+
+
+def test_strip_cluster_secrets_removes_kubeconfig():
+    cluster = ucs.normalize_cluster({"metadata": {"name": "c", "annotations": {"kubeconfig": "secret", "x": "y"}}})
+    stripped = ucs.strip_cluster_secrets(cluster)
+    assert stripped["metadata"]["annotations"] == {"x": "y"}
+    assert cluster["metadata"]["annotations"]["kubeconfig"] == "secret"
+
+
+def test_managed_clusters_and_versions():
+    def route(method, path, kwargs):
+        if path == "/v1/managedclusters":
+            return [{"metadata": {"name": "cce"}, "spec": {"projectId": "p"}}]
+        return {"versions": ["v1.19", "v1.25"]}
+    client = FakeClient(route)
+    api = ucs.UcsApi(client)
+    assert api.list_managed_clusters(unregistered=True)[0]["spec"]["projectID"] == "p"
+    assert client.calls[0]["query"] == {"unregister": "true"}
+    assert api.list_cluster_versions() == ["v1.19", "v1.25"]

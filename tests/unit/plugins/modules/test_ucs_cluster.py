@@ -1,0 +1,99 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the pure helpers of the ucs_cluster module (payloads, fixed fields, updates, predictions)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+from ansible_collections.fleetops.cloud.plugins.modules import ucs_cluster as m
+
+UID = "44052cdd-8cd2-11ee-abd1-0255ac1001bd"
+FLEET = "bffbb35b-7949-11ee-886c-0255ac100037"
+
+
+def params(**overrides):
+    base = dict(name="edge-1", category="attachedcluster", type="privatek8s", provider=None, country="CN", city="110000",
+                cluster_id=None, cce_region=None, cce_project_id=None, labels=None, network=None)
+    base.update(overrides)
+    return base
+
+
+def registered(**spec):
+    cluster = {"kind": "Cluster", "apiVersion": "v1",
+               "metadata": {"uid": "b0d1ecb5-7947-11ee-9467-0255ac1001bf", "name": "edge-1", "labels": {"env": "prod", "FeatureGates": "x"}},
+               "spec": {"category": "attachedcluster", "type": "privatek8s", "provider": "privatek8s", "country": "CN",
+                        "city": "110000", "clusterGroupID": "", "manageType": "discrete"},
+               "status": {"phase": "Pending"}}
+    cluster["spec"].update(spec)
+    return cluster
+
+
+def test_register_body_of_an_attached_cluster():
+    body = m.register_body(params(labels={"env": "prod"}, network={"pod_cidr": "10.0.0.0/16", "service_cidr": None}),
+                           "privatek8s", '{"clusters":[]}', None)
+    assert body["kind"] == "Cluster" and body["apiVersion"] == "v1"
+    assert body["metadata"] == {"name": "edge-1", "labels": {"env": "prod"}, "annotations": {"kubeconfig": '{"clusters":[]}'}}
+    assert body["spec"] == {"category": "attachedcluster", "type": "privatek8s", "provider": "privatek8s", "country": "CN",
+                            "city": "110000", "clusterGroupID": "", "manageType": "discrete",
+                            "network": {"podCIDR": "10.0.0.0/16"}}
+
+
+def test_register_body_of_a_cce_import_in_a_fleet():
+    body = m.register_body(params(name="cce-1", category="self", type="turbo", country=None, city=None, cluster_id=UID,
+                                  cce_region="cn-north-7", cce_project_id="p1"), "huaweicloud", None, FLEET)
+    assert body["metadata"] == {"name": "cce-1", "uid": UID}
+    assert body["spec"] == {"category": "self", "type": "turbo", "provider": "huaweicloud", "region": "cn-north-7",
+                            "projectID": "p1", "clusterGroupID": FLEET, "manageType": "grouped"}
+
+
+def test_fixed_fields_only_compare_what_is_set():
+    assert m.fixed_field_differences(params(), registered()) == []
+    assert m.fixed_field_differences(params(category=None, type=None), registered(type="eks")) == []
+
+
+def test_fixed_fields_name_every_difference():
+    diffs = m.fixed_field_differences(params(type="eks", provider="aws"), registered())
+    assert diffs == ["type (registered 'privatek8s', requested 'eks')", "provider (registered 'privatek8s', requested 'aws')"]
+    cce = registered(category="self", type="cce", provider="huaweicloud", region="cn-north-4", projectID="p1")
+    cce["metadata"]["uid"] = UID
+    diffs = m.fixed_field_differences(params(category="self", type="cce", cce_region="cn-north-7", cce_project_id="p2",
+                                             cluster_id="55052cdd-8cd2-11ee-abd1-0255ac1001bd"), cce)
+    assert [d.split(" ")[0] for d in diffs] == ["cce_region", "cce_project_id", "cluster_id"]
+
+
+def test_labels_are_a_subset_check():
+    assert m.fixed_field_differences(params(labels={"env": "prod"}), registered()) == []
+    assert m.fixed_field_differences(params(labels={}), registered()) == []
+    diffs = m.fixed_field_differences(params(labels={"env": "dev", "team": "a"}), registered())
+    assert diffs == ["labels (env: registered 'prod', requested 'dev', team: registered None, requested 'a')"]
+
+
+def test_location_update():
+    assert m.location_update(params(), registered()) == {}
+    assert m.location_update(params(country=None, city=None), registered()) == {}
+    assert m.location_update(params(city="310000"), registered()) == {"country": "CN", "city": "310000"}
+    assert m.location_update(params(country="DE", city=None), registered()) == {"country": "DE"}
+    assert m.location_update(params(country=None, city="440300"), registered()) == {"country": "CN", "city": "440300"}
+
+
+def test_kubeconfig_needs_update():
+    same = json.dumps({"a": 1, "b": [1, 2]})
+    assert not m.kubeconfig_needs_update('{"b":[1,2],"a":1}', same, "on_create")
+    assert not m.kubeconfig_needs_update('{"b":[1,2],"a":1}', same, "always")
+    assert m.kubeconfig_needs_update('{"a":2}', same, "on_create")
+    assert not m.kubeconfig_needs_update('{"a":2}', None, "on_create")
+    assert m.kubeconfig_needs_update('{"a":2}', None, "always")
+
+
+def test_predicted_cluster_applies_the_body_without_touching_the_current_object():
+    current = registered()
+    predicted = m.predicted_cluster({"spec": {"city": "310000"}}, current)
+    assert predicted["spec"]["city"] == "310000"
+    assert predicted["status"] == {"phase": "Pending"}
+    assert current["spec"]["city"] == "110000"
+    fresh = m.predicted_cluster(m.register_body(params(), "privatek8s", None, None))
+    assert fresh["metadata"] == {"name": "edge-1"}
+    assert fresh["spec"]["provider"] == "privatek8s"
+    assert "uid" not in fresh["metadata"]
