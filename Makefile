@@ -15,11 +15,11 @@ export PYTHONPATH := $(COLL_PARENT)
 export PATH := $(BIN):$(PATH)
 export VENV COLL_PARENT
 
-.PHONY: help setup lint sanity unit integration molecule conformance reliability test demo bench changelog build clean
+.PHONY: help setup lint sanity unit integration molecule conformance reliability-fast reliability awx test demo bench changelog build clean
 
 help:
 	@echo "make demo   - start the emulator and run the fleet / cluster / stack playbooks against it"
-	@echo "make test   - lint + sanity + unit + integration + molecule + conformance"
+	@echo "make test   - lint + sanity + unit + integration + molecule + conformance + reliability + awx"
 	@echo "make bench  - benchmarks against the peer collections (docs/performance.md)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -56,11 +56,19 @@ molecule: setup
 conformance: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/conformance
 
+# make test runs one seed; make reliability runs every seed and prints the figures.
+reliability-fast: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability
+
 reliability: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/reliability --full
 
+# Inventory plugin, execution environment, AWX-style ansible-runner run, galaxy-importer.
+awx: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/awx tests/inventory
+
 test: setup
-	tools/run_layers.sh lint sanity unit integration molecule conformance
+	tools/run_layers.sh lint sanity unit integration molecule conformance reliability-fast awx
 
 demo: setup
 	tools/demo.sh

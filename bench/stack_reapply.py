@@ -229,7 +229,7 @@ def print_table(summary, reapply):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", maxsplit=1)[0])
     parser.add_argument("--reapply", type=int, default=20, help="unchanged re-applies per side (default 20)")
     parser.add_argument("--speed", type=float, default=10.0,
                         help="emulator speed factor for asynchronous transitions (default 10)")

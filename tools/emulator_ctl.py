@@ -58,7 +58,7 @@ def stop(rundir):
         pid = int(handle.read())
     try:
         os.kill(pid, signal.SIGTERM)
-        for _ in range(50):
+        for dummy in range(50):
             os.kill(pid, 0)
             time.sleep(0.1)
         os.kill(pid, signal.SIGKILL)

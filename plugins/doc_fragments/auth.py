@@ -146,3 +146,90 @@ requirements:
   - python >= 3.9
   - requests
 '''
+
+    # The same options for inventory plugins, where the configuration system (not the argument spec) reads the
+    # environment. Descriptions are in DOCUMENTATION above; the names and variables must stay identical.
+    PLUGIN = r'''
+options:
+  access_key:
+    description: Access key (AK) used to sign requests. See the modules' O(access_key).
+    type: str
+    env: [{name: HW_ACCESS_KEY}]
+  secret_key:
+    description: Secret key (SK) that belongs to O(access_key).
+    type: str
+    env: [{name: HW_SECRET_KEY}]
+  security_token:
+    description: Security token of temporary AK/SK credentials.
+    type: str
+    env: [{name: HW_SECURITY_TOKEN}]
+  auth_url:
+    description: The IAM (Keystone v3) endpoint.
+    type: str
+    env: [{name: HW_AUTH_URL}, {name: OS_AUTH_URL}]
+  user_name:
+    description: IAM user name for password authentication.
+    type: str
+    env: [{name: HW_USER_NAME}, {name: OS_USERNAME}]
+  password:
+    description: Password of O(user_name).
+    type: str
+    env: [{name: HW_USER_PASSWORD}, {name: OS_PASSWORD}]
+  domain_name:
+    description: Name of the account (domain).
+    type: str
+    env: [{name: HW_DOMAIN_NAME}, {name: OS_USER_DOMAIN_NAME}]
+  domain_id:
+    description: Id of the account (domain).
+    type: str
+    env: [{name: HW_DOMAIN_ID}]
+  project_name:
+    description: Name of the project for project-scoped tokens.
+    type: str
+    env: [{name: HW_PROJECT_NAME}, {name: OS_PROJECT_NAME}]
+  project_id:
+    description: Id of the project.
+    type: str
+    env: [{name: HW_PROJECT_ID}]
+  token:
+    description: An IAM/Keystone token used as it is.
+    type: str
+    env: [{name: HW_AUTH_TOKEN}, {name: OS_AUTH_TOKEN}]
+  region:
+    description: Region; default endpoints derive from it.
+    type: str
+    env: [{name: HW_REGION_NAME}, {name: OS_REGION_NAME}]
+  validate_certs:
+    description: Whether TLS certificates are verified.
+    type: bool
+    default: true
+    env: [{name: HW_VALIDATE_CERTS}]
+  ca_path:
+    description: Path of a CA bundle used to verify TLS certificates.
+    type: path
+    env: [{name: HW_CA_PATH}]
+  api_timeout:
+    description: Timeout in seconds of each HTTP request.
+    type: int
+    default: 60
+  max_retries:
+    description: How many times a throttled or unavailable request is retried.
+    type: int
+    default: 5
+  endpoints:
+    description:
+      - Endpoint overrides with the keys C(iam), C(ucs), C(bce) and C(orchestration).
+      - Keys not set here come from E(HW_IAM_ENDPOINT), E(HW_UCS_ENDPOINT), E(HW_BCE_ENDPOINT) and
+        E(HW_ORCHESTRATION_ENDPOINT), then from the defaults derived from O(region).
+    type: dict
+  token_cache:
+    description: Whether tokens obtained with a password are cached on disk across runs.
+    type: bool
+    default: true
+    env: [{name: HW_TOKEN_CACHE}]
+  token_cache_dir:
+    description: Directory of the token cache.
+    type: path
+    default: ~/.cache/fleetops/tokens
+    env: [{name: HW_TOKEN_CACHE_DIR}]
+'''

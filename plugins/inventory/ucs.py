@@ -15,8 +15,8 @@ description:
   - Each host gets the cluster's id, category, type, provider, region, fleet, phase, Kubernetes version and API
     endpoint as host variables, is placed in a group per fleet, and can be grouped further with O(keyed_groups),
     O(groups) and O(compose).
-  - Hosts are meant to be used with C(connection: local): the cluster_registration role and the UCS modules run on
-    the controller and talk to the cloud APIs.
+  - Hosts are meant to be used with a local connection (C(ansible_connection=local)); the cluster_registration role
+    and the UCS modules run on the controller and talk to the cloud APIs.
   - The configuration file name must end with C(ucs.yml) or C(ucs.yaml).
   - Uses the same credentials and environment variables as the modules; AK/SK is tried first, then a token, then
     a password.

@@ -287,8 +287,8 @@ def execution_failure(execution):
     task = node.get("name") if isinstance(node, dict) else None
     task_status = node.get("status") if isinstance(node, dict) else None
     sub = node.get("sub_job_status") if isinstance(node, dict) else None
-    text = "WDL execution %s (%s) ended with status %s" % (execution.get("name"), execution.get("guid"),
-                                                             execution.get("status"))
+    text = "WDL execution %s (%s) ended with status %s" % (
+        execution.get("name"), execution.get("guid"), execution.get("status"))
     if task:
         text += "; failing task %s has status %s" % (task, task_status or "unknown")
     elif execution.get("task_status"):

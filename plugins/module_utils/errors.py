@@ -26,7 +26,8 @@ class ConfigurationError(FleetopsError):
 # Query keys whose values never leave the client in error messages or return values.
 _SECRET_QUERY_KEYS = ("token", "password", "secret", "signature", "access_key", "ak", "sk", "credential")
 
-QUOTA_CODES = ("UCS.00000017", "UCS.01000017", "UCS.01100017", "UCS.01030017", "UCS.01090017")
+# "Insufficient quota" (UCS source, error code table) and the IAM agency quota.
+QUOTA_CODES = ("UCS.00000017", "UCS.01000017", "UCS.00010012")
 NAME_TAKEN_CODES = ("UCS.01030003", "UCS.01100004")
 THROTTLED_CODES = ("UCS.01000002",)
 
@@ -54,7 +55,8 @@ def hint_for(status, code=None, message=None):
     """Return a plain-language hint for a known error (quota, name taken, not found, throttled, unauthorized) or None."""
     code = code or ""
     text = (message or "").lower()
-    if code in QUOTA_CODES or (status == 403 and "quota" in text) or "quota" in code.lower():
+    quota_text = "quota" in text and any(word in text for word in ("insufficient", "exceed", "exhaust", "limit", "not enough"))
+    if code in QUOTA_CODES or (status in (400, 403, 413) and quota_text) or (status == 403 and "quota" in text):
         return "A quota is exhausted: delete unused resources or ask for a higher quota, then run again."
     if status == 409 or code in NAME_TAKEN_CODES:
         return ("The name is already taken (names are unique per account): choose another name, "

@@ -140,6 +140,9 @@ class TokenCache(object):
             return None
         try:
             with open(self.path(key), "r") as handle:
+                info = os.fstat(handle.fileno())
+                if hasattr(os, "getuid") and (info.st_uid != os.getuid() or info.st_mode & 0o077):
+                    return None  # only trust files this user wrote with mode 0600
                 entry = json.load(handle)
         except (OSError, ValueError):
             return None

@@ -107,6 +107,8 @@ class Transport(object):
         self.sleep = sleep
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
+        # Our own auth headers (token or AK/SK signature) must never be replaced by credentials from ~/.netrc.
+        self.session.auth = _keep_headers
         self.attempts = 0
 
     def backoff(self, attempt, retry_after=None):
@@ -185,6 +187,11 @@ class Transport(object):
     def close(self):
         """Close the session's pooled connections."""
         self.session.close()
+
+
+def _keep_headers(prepared_request):
+    """A requests auth hook that leaves the request as it is (disables the ~/.netrc lookup)."""
+    return prepared_request
 
 
 def _describe(exc):

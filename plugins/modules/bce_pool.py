@@ -18,7 +18,7 @@ description:
   - "IAM actions needed: C(bce:clusters:list) and C(bce:clusters:get) always; C(bce:clusters:create),
     C(bce:clusters:update) and C(bce:clusters:delete) for the changes."
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:
@@ -345,8 +345,16 @@ ARGUMENT_SPEC = dict(
     wait_timeout=dict(type="int", default=600),
 )
 
+# Pool statuses of a pool whose delete has started (compared in lower case).
+DELETING_STATUSES = ("deleting", "terminating")
+
 # Pool statuses after which a delete is known to have failed.
 DELETE_FAILURES = ("DeleteFailed", "Delete_Failed", "DELETE_FAILED", "Error")
+
+
+def is_deleting(pool):
+    """True when the pool's asynchronous delete has started."""
+    return str(pool.get("status") or "").lower() in DELETING_STATUSES
 
 
 class BcePoolModule(FleetopsModule):
@@ -388,15 +396,23 @@ class BcePoolModule(FleetopsModule):
     def absent(self, current):
         if current is None:
             self.exit(changed=False, before={}, after={}, pool={}, recreated=False)
+        if is_deleting(current):
+            # Someone (maybe an earlier run with wait=false) already started the delete: only wait for it.
+            if self.params["wait"] and not self.check_mode:
+                self.wait_gone(current)
+            self.exit(changed=False, before=current, after={}, pool={}, recreated=False)
         if not self.check_mode:
             self.delete_and_wait(current)
         self.exit(changed=True, before=current, after={}, pool={}, recreated=False)
 
     def delete_and_wait(self, current, force_wait=False):
+        self.api.delete_pool(current["guid"])
+        if self.params["wait"] or force_wait:
+            self.wait_gone(current)
+
+    def wait_gone(self, current):
+        """Wait until the asynchronous delete of ``current`` has finished (the pool is gone)."""
         guid = current["guid"]
-        self.api.delete_pool(guid)
-        if not (self.params["wait"] or force_wait):
-            return
         timeout = self.params["wait_timeout"]
         try:
             self.wait(lambda: self.api.get_pool(guid), lambda pool: pool.get("status"), targets=[None],
@@ -413,6 +429,13 @@ class BcePoolModule(FleetopsModule):
 
     def present(self, current):
         p = self.params
+        if current is not None and is_deleting(current):
+            # A pool being deleted keeps its name until it is gone: wait for that, then create the pool anew.
+            if p["id"]:
+                self.fail("Pool %s is being deleted; it cannot be updated." % p["id"], pool=current)
+            if not self.check_mode:
+                self.wait_gone(current)
+            current = None
         if current is None:
             if p["id"]:
                 self.fail("No pool with id %s exists in this project; leave out id to create a pool." % p["id"])

@@ -13,7 +13,7 @@ description:
   - Never changes anything.
   - "IAM actions needed: C(bce:clusters:list); C(bce:clusters:get) with O(id)."
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:

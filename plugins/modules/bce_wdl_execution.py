@@ -21,7 +21,7 @@ description:
     C(bce:executionsExtend:create) to submit, C(bce:executionsExtend:stop) to stop and
     C(bce:executionsExtend:delete) to delete."
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:
@@ -47,7 +47,7 @@ options:
       - Each id is read first; ids that do not exist are already absent, are not sent, and are returned in
         RV(not_found) with a warning. When none of them exists nothing is written.
       - The batch call answers per id. When some ids fail the task fails, listing the failed ids with the reason
-        (RV(failed)) and the ids that were deleted (RV(deleted)).
+        (RV(failures)) and the ids that were deleted (RV(deleted)).
     type: list
     elements: str
   state:
@@ -290,9 +290,10 @@ not_found:
   returned: with O(ids)
   type: list
   elements: str
-failed:
-  description: With O(ids), the ids the batch call could not delete, each with the reason (C(error_code), C(error_msg)).
-  returned: when the batch call reports errors
+failures:
+  description:
+    - The ids the batch call could not delete, each with the reason (C(error_code), C(error_msg)).
+  returned: when the batch call reports errors (the task fails)
   type: dict
   sample: {"4a1c5e0e-93b6-4f38-8f57-2d07e3b8a6c9": {"error_code": "BCE.00020004", "error_msg": "not found"}}
 diff:
@@ -514,12 +515,14 @@ class BceWdlExecutionModule(FleetopsModule):
         self.exit(changed=True, deleted=deleted, not_found=not_found)
 
     def fail_batch(self, deleted, failed, not_found):
-        reasons = "; ".join("%s: %s%s" % (exec_id, ("%s " % err["error_code"]) if err.get("error_code") else "",
-                                            err.get("error_msg") or "unknown error")
-                            for exec_id, err in sorted(failed.items()))
+        reasons = []
+        for exec_id, err in sorted(failed.items()):
+            code = ("%s " % err["error_code"]) if err.get("error_code") else ""
+            reasons.append("%s: %s%s" % (exec_id, code, err.get("error_msg") or "unknown error"))
+        reasons = "; ".join(reasons)
         self.fail("The batch delete failed for %d of %d WDL executions (%s). Deleted: %s."
                   % (len(failed), len(failed) + len(deleted), reasons, ", ".join(deleted) or "none"),
-                  changed=bool(deleted), deleted=deleted, failed=failed, not_found=not_found)
+                  changed=bool(deleted), deleted=deleted, failures=failed, not_found=not_found)
 
 
 def main():

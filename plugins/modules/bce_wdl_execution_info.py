@@ -14,7 +14,7 @@ description:
     job, with O(fleetops.cloud.bce_wdl_execution#module:ids)).
   - "IAM actions needed: C(bce:executionsExtend:list); C(bce:executionsExtend:get) with O(ids)."
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:

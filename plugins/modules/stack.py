@@ -38,7 +38,7 @@ description:
     C(stacks:create), C(stacks:update), C(stacks:delete) and C(events:index) (the EasyStack document names no
     finer-grained IAM actions)."
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:
@@ -475,7 +475,7 @@ class StackModule(FleetopsModule):
             before["rollback"] = view.get("rollback")
             if before["rollback"] is not desired["rollback"]:
                 changes.append("rollback")
-        return changes, hidden, before
+        return sorted(changes), hidden, before
 
     def predicted(self, desired, stack=None):
         """The stack check mode predicts."""
@@ -552,7 +552,7 @@ class StackModule(FleetopsModule):
             self.create(desired, recreated)
         changes, hidden, before = self.compare(stack, desired)
         if is_failed(stack.get("stack_status")):
-            changes.append("status")
+            changes = sorted(changes + ["status"])
         after = self.definition(desired)
         if not changes:
             self.exit(changed=False, before=before, after=after, stack=self._view(stack), changes=[],

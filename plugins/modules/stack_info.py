@@ -18,7 +18,7 @@ description:
     each matching stack is read too (parameters, outputs, timeout, rollback).
   - "Permissions: the Heat policy actions C(stacks:index) and, with O(details), C(stacks:show)."
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:

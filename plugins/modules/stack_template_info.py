@@ -17,7 +17,7 @@ description:
     file unless given in O(files), as the M(fleetops.cloud.stack) module does.
   - "Permissions: the Heat policy action C(stacks:validate_template)."
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:

@@ -29,8 +29,8 @@ attributes:
 options:
   unregistered:
     description:
-      - V(true) lists only the CCE clusters not yet registered in UCS, V(false) only the registered ones;
-        not set lists both.
+      - V(true) lists only the CCE clusters not yet registered in UCS. V(false) or not set lists every CCE cluster
+        of the tenant.
       - Sent as the query parameter C(unregister) (the official SDK calls the same filter C(unimported)).
     type: bool
   name:

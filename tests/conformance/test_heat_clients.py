@@ -129,6 +129,28 @@ def test_openstacksdk_stack_lifecycle(conn, emulator):
     assert [m for m in methods if m[0] == "DELETE"][-1] == ("DELETE", 204)
 
 
+def test_openstacksdk_marker_paging(conn, emulator):
+    tag = "page-%s" % uuid.uuid4().hex[:6]
+    created = [conn.orchestration.create_stack(name="conf-page-%s-%d" % (tag, i), template=copy.deepcopy(TEMPLATE),
+                                               tags=[tag]) for i in range(3)]
+    try:
+        for stack in created:
+            conn.orchestration.wait_for_status(stack, status="CREATE_COMPLETE", failures=["CREATE_FAILED"],
+                                               interval=0.2, wait=STACK_BUDGET)
+        mark = emulator.log_mark()
+        paged = [s.id for s in conn.orchestration.stacks(tags=tag, limit=1)]
+        assert sorted(paged) == sorted(s.id for s in created), "marker paging lost or repeated stacks"
+        pages = [e for e in emulator.requests_since(mark) if e["method"] == "GET" and e["service"] == "heat"]
+        assert len(pages) >= 3
+        assert [e["query"].get("limit") for e in pages] == [["1"]] * len(pages)
+        assert all("marker" in e["query"] for e in pages[1:]), pages
+    finally:
+        for stack in created:
+            conn.orchestration.delete_stack(stack)
+        for stack in created:
+            conn.orchestration.wait_for_delete(stack, interval=0.2, wait=STACK_BUDGET)
+
+
 # --------------------------------------------------------------------------------------------------------------
 # python-heatclient
 

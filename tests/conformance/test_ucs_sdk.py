@@ -7,6 +7,9 @@ cluster and an attached cluster, membership, policy bindings, the one-shot agent
 progress job, connection / cert / kubeconfig, then everything is taken down again. Every parsed response is
 checked for the documented fields, every documented error for its status and error code, and the emulator's
 request log for AK/SK signatures that were verified and accepted.
+
+The SDK keeps only the scheme and host of an endpoint (``with_endpoints([ucs])`` drops the ``/ucs`` prefix), as
+the real ``https://ucs.myhuaweicloud.com`` needs no prefix; the emulator serves UCS on un-prefixed paths too.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -16,6 +19,7 @@ import datetime
 import json
 import re
 import uuid
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -28,11 +32,6 @@ from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 from huaweicloudsdkucs.v1 import model as ucs_model
 from huaweicloudsdkucs.v1.ucs_client import UcsClient
-
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - python 2 is not supported by the SDK anyway
-    from urlparse import urlsplit  # type: ignore
 
 UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 SUFFIX = uuid.uuid4().hex[:6]
@@ -90,7 +89,7 @@ def client(emulator, trace, module_mark):
              .with_endpoints([emulator["ucs"]])
              .with_http_handler(handler)
              .build())
-    assert module_mark >= 0
+    assert module_mark >= 0  # the log mark is taken before the first SDK call
     return built
 
 
@@ -735,7 +734,7 @@ def test_tampered_signature_is_rejected(emulator):
     url, headers, data = _signed(emulator, "GET", path, ak="UNKNOWNACCESSKEY0000")
     statuses["access_key"] = send("GET", url, headers, data)
     # 7. a correct signature over an X-Sdk-Date 20 minutes old (the limit is 15)
-    stale = (datetime.datetime.utcnow() - datetime.timedelta(minutes=20)).strftime("%Y%m%dT%H%M%SZ")
+    stale = (datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(minutes=20)).strftime("%Y%m%dT%H%M%SZ")
     url, headers, data = _signed(emulator, "GET", path, sdk_date=stale)
     assert headers["X-Sdk-Date"] == stale
     statuses["stale_date"] = send("GET", url, headers, data)

@@ -115,7 +115,14 @@ def build(args, verbose=False):
 
 def main(argv=None):
     args = parse_args(argv)
-    server, dummy, announce = build(args, verbose=args.verbose)
+    try:
+        server, dummy, announce = build(args, verbose=args.verbose)
+    except OSError as exc:
+        sys.stderr.write("emulator: cannot listen on 127.0.0.1:%d: %s\n" % (args.port, exc))
+        return 1
+    except ValueError as exc:
+        sys.stderr.write("emulator: cannot load the state file %s: %s\n" % (args.state, exc))
+        return 1
 
     def stop(signum, frame):  # pylint: disable=unused-argument
         threading.Thread(target=server.shutdown, daemon=True).start()

@@ -16,7 +16,8 @@ What it emulates (paths after ``<base>/bce``, all under ``/v1/{project_id}``, pr
 * ``PUT /clusters/{id}`` -- only ``cluster_name`` and ``description``; 200 ``{cluster_name, description, guid}``.
 * ``DELETE /clusters/{id}`` -- 200 ``text/plain`` ``Starting to delete cluster``; the pool shows status
   ``Deleting`` and disappears ``POOL_DELETE_DELAY`` seconds later.  Deleting it again while it is being
-  deleted answers the same 200 (the delay is not restarted).
+  deleted answers the same 200 (the delay is not restarted).  Removal is lazy: ``GET /_emulator/state`` keeps
+  showing the pool (status ``Deleting``) until the next BCE call after the delay.
 * ``GET /executions-extend`` -- filters ``guid`` and ``name`` (substring), ``status``, ``workflow_id``,
   ``workflow_name``, ``target``; ``limit``/``offset``; newest first; ``{executions: [..], total_num}``.
 * ``POST /executions-extend`` -- multipart/form-data: field ``parameters`` (JSON: ``env_name`` required, the

@@ -26,6 +26,7 @@ import traceback
 import uuid
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from socketserver import TCPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import aksk
@@ -178,7 +179,7 @@ class Request(object):
 
 
 def invalid_body_code(service):
-    return {"ucs": "UCS.00000001", "bce": "BCE.00000001"}.get(service, "BadRequest")
+    return {"ucs": "UCS.01000012", "bce": "BCE.00000001"}.get(service, "BadRequest")
 
 
 def parse_multipart(body, boundary):
@@ -296,7 +297,10 @@ class State(object):
             saved = json.load(handle)
         self.data = saved.get("data", {})
         self.tokens = saved.get("tokens", {})
-        config = saved.get("config", {})
+        config = dict(saved.get("config", {}))
+        # the command line wins for the knobs it sets; quotas and a changed password are kept
+        for key in ("speed", "token_lifetime"):
+            config.pop(key, None)
         self.config.update(config)
 
 
@@ -474,7 +478,6 @@ def redact(value):
     if isinstance(value, list):
         return [redact(v) for v in value]
     return value
-
 
 
 def handle_hook(emulator, method, path, query, body):
@@ -676,7 +679,7 @@ class Handler(BaseHTTPRequestHandler):
         service, spath = split_service(path)
         write = is_write(method, service, spath)
         log = {"auth": None, "fault": None, "status": None}
-        pairs = [(k, v) for k, v in self.headers.items()]
+        pairs = list(self.headers.items())
         req = Request(method, service, spath, {}, query, Headers(pairs), body, state, raw_path, raw_query)
         recorded = False
         try:
@@ -741,7 +744,7 @@ class Handler(BaseHTTPRequestHandler):
                     emulator.authenticate(route, req)
                 result = route.handler(req)
                 status = result[0]
-                if write and status < 400:
+                if status < 400 and (write or req.service == "iam" and req.method == "POST"):
                     state.save()
             rbody = result[1] if len(result) > 1 else None
             headers = result[2] if len(result) > 2 else {}
@@ -749,9 +752,8 @@ class Handler(BaseHTTPRequestHandler):
         except HttpError as exc:
             return exc.status, exc.body, exc.headers
         except Exception as exc:  # pylint: disable=broad-except
-            # an emulator bug: answer 500 in the service's format and say so on stderr
-            sys.stderr.write("emulator: handler error for %s %s\n%s" % (req.method, req.path, traceback.format_exc()))
-            sys.stderr.flush()
+            # an emulator bug: answer 500 in the service format (the traceback is logged with --verbose)
+            emulator.debug("handler error for %s %s\n%s" % (req.method, req.path, traceback.format_exc()))
             err = service_error(req.service, 500, "UCS.01000006" if req.service == "ucs" else "BCE.00000500",
                                 "emulator internal error: %s" % type(exc).__name__)
             return err.status, err.body, {}
@@ -765,10 +767,20 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _entry
 
 
+def socketserver_bind(server):
+    TCPServer.server_bind(server)
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128
+
+    def server_bind(self):
+        # HTTPServer.server_bind resolves the host name (socket.getfqdn), which can stall start-up
+        socketserver_bind(self)
+        self.server_name = "127.0.0.1"
+        self.server_port = self.server_address[1]
 
     def handle_error(self, request, client_address):
         if self.emulator_verbose:

@@ -23,14 +23,15 @@ Paths after ``<base>/heat``, all under ``/v1/{tenant_id}``, project-scoped auth,
   ``COMPLETE``), ``action``, ``tags`` (all), ``tags_any``, ``not_tags``, ``not_tags_any``; ``show_deleted``;
   ``sort_keys`` (``stack_name``, ``stack_status``, ``creation_time``, ``updated_time``) and ``sort_dir``
   (default: newest first); ``limit`` + ``marker`` (a stack id) paging; ``with_count`` adds ``count``.
-* ``GET /stacks/{name_or_id}`` and ``GET /stacks/{name_or_id}/{template,environment,files,events,resources}``
+* ``GET /stacks/{name_or_id}`` and ``GET /stacks/{name_or_id}/{template,environment,files,events,resources,outputs}``
   -- 302 to ``/stacks/{name}/{id}[/...]`` with the query string kept, like Heat's lookup.  ``PUT``, ``PATCH``
   and ``DELETE`` on ``/stacks/{name_or_id}`` act directly.
 * ``GET /stacks/{name}/{id}`` (and the source's form ``/{name}/{id}`` without ``stacks/``) -- 200
   ``{stack: {...}}`` with ``parameters`` as Heat shows them (every value a string, hidden ones ``******``,
   plus ``OS::stack_id``, ``OS::stack_name``, ``OS::project_id``) and ``outputs`` as ``[{output_key,
   output_value, description}]`` (``resolve_outputs=false`` leaves them out).  404 for unknown or deleted.
-* ``GET .../template`` (the template as stored, parsed), ``.../environment``, ``.../files``.
+* ``GET .../template`` (the template as stored, parsed), ``.../environment``, ``.../files``, ``.../outputs``
+  (``{outputs: [{output_key, description}]}``) and ``.../outputs/{key}`` (``{output: {...}}``).
 * ``PUT /stacks/{name}/{id}`` -- full replace (parameters not given fall back to defaults); ``PATCH`` keeps
   the current template, parameters, environment and files unless given (``clear_parameters`` drops some).
   202, no body.  409 while the stack has an action in progress.
@@ -55,16 +56,23 @@ rollback enabled (``disable_rollback: false``) the failure is followed by ``ROLL
 more ``STACK_OP_DELAY`` later, ``ROLLBACK_COMPLETE`` (an update rollback restores the previous template,
 parameters, environment, files and tags).  The failure events are recorded.
 
+Hidden parameters: their values never reach the state (``GET /_emulator/state``, ``--state`` file) nor any
+answer; they stay in process memory for outputs and PATCH (after a restart from a state file they read as
+``******``).  ``GET .../environment`` masks them too.
+
 Resource types are never executed: any ``type`` string is valid.  Fake attributes for ``get_attr``: the
 resolved property of that name when the resource has one, ``{"id", "name", "type"}`` for ``show``, otherwise the
 string ``"<resource>.<attribute>"``.  ``get_resource`` gives the resource's physical id (a UUID derived from the
 stack id and the resource name).  Functions evaluated in outputs and properties: ``get_param``, ``get_attr``,
 ``get_resource``, ``list_join``, ``str_replace``; others are returned as written.
 
-YAML templates need PyYAML (present wherever Ansible is); without it only JSON templates are accepted.
-Dates such as ``heat_template_version: 2018-08-31`` stay strings, as in Heat.
+YAML is parsed with PyYAML when it is importable (it is wherever Ansible is); otherwise with the built-in
+``mini_yaml_load``, which reads the subset templates use (block and flow collections, plain and quoted scalars,
+``|``/``>`` block scalars, comments; no anchors, tags or multi-documents).  Dates such as
+``heat_template_version: 2018-08-31`` stay strings, as in Heat.
 """
 
+import copy
 import json
 import re
 import time
@@ -79,6 +87,9 @@ except ImportError:  # pragma: no cover - PyYAML comes with Ansible
     yaml = None
 
 STACK_OP_DELAY = 2.0
+MASK = "******"
+# values of hidden parameters, by configuration: kept in process memory only, never in the state (dump, file)
+_SECRETS = {}
 
 HOT_VERSIONS = ("2013-05-23", "2014-10-16", "2015-04-30", "2015-10-15", "2016-04-08", "2016-10-14",
                 "2017-02-24", "2017-09-01", "2018-03-02", "2018-08-31", "2021-04-16", "newton", "ocata",
@@ -93,7 +104,7 @@ PARAM_TYPES = {"string": "String", "number": "Number", "json": "Json", "comma_de
 PSEUDO_PARAMS = ("OS::stack_id", "OS::stack_name", "OS::project_id")
 FAIL_TYPE = "FleetOps::Test::Fail"
 STACK_NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.-]{0,254}$")
-SUBPATHS = ("template", "environment", "files", "events", "resources")
+SUBPATHS = ("template", "environment", "files", "events", "resources", "outputs")
 TRUE_STRINGS = ("1", "t", "true", "on", "y", "yes")
 FALSE_STRINGS = ("0", "f", "false", "off", "n", "no")
 
@@ -139,11 +150,15 @@ def _parse_document(text, what):
         doc = json.loads(text)
     except ValueError:
         if yaml is None:
-            raise _bad("Error parsing %s: not JSON (YAML needs PyYAML in the emulator's Python)" % what)
-        try:
-            doc = yaml.load(text, Loader=_Loader)  # nosec - SafeLoader subclass
-        except yaml.YAMLError as exc:
-            raise _bad("Error parsing %s: %s" % (what, exc))
+            try:
+                doc = mini_yaml_load(text)
+            except (MiniYamlError, IndexError) as exc:
+                raise _bad("Error parsing %s: %s" % (what, exc))
+        else:
+            try:
+                doc = yaml.load(text, Loader=_Loader)  # nosec - SafeLoader subclass
+            except yaml.YAMLError as exc:
+                raise _bad("Error parsing %s: %s" % (what, exc))
     if not isinstance(doc, dict):
         raise _bad("The %s is not a JSON object or YAML mapping." % what)
     return doc
@@ -217,6 +232,310 @@ def _files_from(body):
     if not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items()):
         raise _bad("files must be a mapping of file names to file contents")
     return files
+
+
+# ------------------------------------------------------------------------------------ mini YAML
+
+class MiniYamlError(ValueError):
+    """A template the YAML subset parser cannot read."""
+
+
+_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_FLOAT_RE = re.compile(r"^[-+]?([0-9][0-9_]*)?\.[0-9]+([eE][-+]?[0-9]+)?$|^[-+]?[0-9]+[eE][-+]?[0-9]+$")
+_YAML_TRUE = ("true", "yes", "on")
+_YAML_FALSE = ("false", "no", "off")
+
+
+def _plain_scalar(text):
+    """Resolve a plain scalar the way YAML 1.1 (PyYAML) does, but keep dates as strings."""
+    lower = text.lower()
+    if text in ("", "~") or lower == "null":
+        return None
+    if lower in _YAML_TRUE:
+        return True
+    if lower in _YAML_FALSE:
+        return False
+    if _INT_RE.match(text):
+        return int(text.replace("_", ""))
+    if _FLOAT_RE.match(text):
+        return float(text.replace("_", ""))
+    return text
+
+
+def _strip_comment(text):
+    quote = None
+    for index, char in enumerate(text):
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"" and (index == 0 or text[index - 1] in " [{,:-"):
+            quote = char
+        elif char == "#" and (index == 0 or text[index - 1] in " \t"):
+            return text[:index].rstrip()
+    return text.rstrip()
+
+
+class _Flow(object):
+    """Parser for one flow value: ``[..]``, ``{..}``, quoted or plain scalars."""
+
+    def __init__(self, text):
+        self.text = text
+        self.pos = 0
+
+    def parse(self):
+        value = self.value(top=True)
+        self.skip()
+        if self.pos != len(self.text):
+            raise MiniYamlError("unexpected text after a value: %r" % self.text[self.pos:])
+        return value
+
+    def skip(self):
+        while self.pos < len(self.text) and self.text[self.pos] in " \t\n":
+            self.pos += 1
+
+    def value(self, top=False):
+        self.skip()
+        if self.pos >= len(self.text):
+            return None
+        char = self.text[self.pos]
+        if char == "[":
+            return self.sequence()
+        if char == "{":
+            return self.mapping()
+        if char in "'\"":
+            return self.quoted()
+        start = self.pos
+        stops = "" if top else ",]}"
+        while self.pos < len(self.text) and self.text[self.pos] not in stops:
+            if not top and self.text[self.pos] == ":" and self.text[self.pos + 1:self.pos + 2] in (" ", ""):
+                break
+            self.pos += 1
+        return _plain_scalar(self.text[start:self.pos].strip())
+
+    def quoted(self):
+        quote = self.text[self.pos]
+        self.pos += 1
+        out = []
+        while self.pos < len(self.text):
+            char = self.text[self.pos]
+            if quote == "'" and char == "'":
+                if self.text[self.pos + 1:self.pos + 2] == "'":
+                    out.append("'")
+                    self.pos += 2
+                    continue
+                self.pos += 1
+                return "".join(out)
+            if quote == '"' and char == "\\":
+                escape = self.text[self.pos + 1:self.pos + 2]
+                out.append({"n": "\n", "t": "\t", '"': '"', "\\": "\\", "/": "/", "r": "\r"}.get(escape, escape))
+                self.pos += 2
+                continue
+            if quote == '"' and char == '"':
+                self.pos += 1
+                return "".join(out)
+            out.append(char)
+            self.pos += 1
+        raise MiniYamlError("unterminated quoted string")
+
+    def expect(self, char):
+        self.skip()
+        if self.text[self.pos:self.pos + 1] != char:
+            raise MiniYamlError("expected %r at %r" % (char, self.text[self.pos:self.pos + 20]))
+        self.pos += 1
+
+    def sequence(self):
+        self.expect("[")
+        items = []
+        self.skip()
+        if self.text[self.pos:self.pos + 1] == "]":
+            self.pos += 1
+            return items
+        for dummy in range(len(self.text)):
+            items.append(self.value())
+            self.skip()
+            if self.text[self.pos:self.pos + 1] == ",":
+                self.pos += 1
+                continue
+            self.expect("]")
+            return items
+        raise MiniYamlError("unterminated flow sequence")
+
+    def mapping(self):
+        self.expect("{")
+        result = {}
+        self.skip()
+        if self.text[self.pos:self.pos + 1] == "}":
+            self.pos += 1
+            return result
+        for dummy in range(len(self.text)):
+            key = self.value()
+            self.expect(":")
+            result[key] = self.value()
+            self.skip()
+            if self.text[self.pos:self.pos + 1] == ",":
+                self.pos += 1
+                continue
+            self.expect("}")
+            return result
+        raise MiniYamlError("unterminated flow mapping")
+
+
+def _split_key(text):
+    """(key, rest) when ``text`` is ``key: rest`` (or ``key:``), else None."""
+    if text[:1] in "'\"":
+        flow = _Flow(text)
+        key = flow.quoted()
+        rest = text[flow.pos:].lstrip()
+        if rest == ":" or rest.startswith(": "):
+            return key, rest[1:].strip()
+        return None
+    if text[:1] in "[{":
+        return None
+    for index, char in enumerate(text):
+        if char == ":" and (index + 1 == len(text) or text[index + 1] in " \t"):
+            return _plain_scalar(text[:index].strip()), text[index + 1:].strip()
+        if char == "#" and index and text[index - 1] == " ":
+            return None
+    return None
+
+
+class _Block(object):
+    """Indentation-based parser for the block part of a YAML document."""
+
+    def __init__(self, text):
+        self.raw = text.replace("\t", "    ").split("\n")
+        self.lines = []
+        index = 0
+        while index < len(self.raw):
+            line = self.raw[index]
+            stripped = _strip_comment(line)
+            if stripped.strip() and stripped.strip() not in ("---", "..."):
+                self.lines.append([len(line) - len(line.lstrip(" ")), stripped.strip(), index])
+            index += 1
+
+    def parse(self):
+        if not self.lines:
+            return None
+        value, pos = self.node(0, self.lines[0][0])
+        if pos != len(self.lines):
+            raise MiniYamlError("bad indentation at line %d" % (self.lines[pos][2] + 1))
+        return value
+
+    def node(self, pos, indent):
+        text = self.lines[pos][1]
+        if text == "-" or text.startswith("- "):
+            return self.sequence(pos, indent)
+        if _split_key(text) is not None:
+            return self.mapping(pos, indent)
+        return self.inline(pos, text, indent)
+
+    def inline(self, pos, text, indent):
+        """A scalar or flow value starting on line ``pos``; flow collections may span lines."""
+        if text[:1] in "|>":
+            return self.block_scalar(pos, text, indent)
+        pos += 1
+        if text[:1] in "[{":
+            depth = _depth(text)
+            while depth > 0 and pos < len(self.lines):
+                text += " " + self.lines[pos][1]
+                depth = _depth(text)
+                pos += 1
+        elif text[:1] not in "'\"":
+            while pos < len(self.lines) and self.lines[pos][0] > indent and _split_key(self.lines[pos][1]) is None \
+                    and not self.lines[pos][1].startswith("- "):
+                text += " " + self.lines[pos][1]
+                pos += 1
+        return _Flow(text).parse(), pos
+
+    def block_scalar(self, pos, header, indent):
+        style, chomp = header[0], header[1:2]
+        first_raw = self.lines[pos][2] + 1
+        raw_lines = []
+        index = first_raw
+        while index < len(self.raw):
+            line = self.raw[index]
+            if line.strip() and len(line) - len(line.lstrip(" ")) <= indent:
+                break
+            raw_lines.append(line)
+            index += 1
+        while raw_lines and not raw_lines[-1].strip():
+            raw_lines.pop()
+        body_indent = min([len(line) - len(line.lstrip(" ")) for line in raw_lines if line.strip()] or [0])
+        body = [line[body_indent:] for line in raw_lines]
+        if style == "|":
+            text = "\n".join(body)
+        else:
+            text = " ".join(line.strip() for line in body if line.strip())
+        if chomp != "-" and text:
+            text += "\n"
+        pos += 1
+        while pos < len(self.lines) and self.lines[pos][2] < index:
+            pos += 1
+        return text, pos
+
+    def value_after(self, pos, rest, indent):
+        """The value of a ``key:`` or ``-`` whose inline part is ``rest``; the nested block follows."""
+        if rest:
+            return self.inline(pos, rest, indent)
+        pos += 1
+        if pos < len(self.lines) and self.lines[pos][0] > indent:
+            return self.node(pos, self.lines[pos][0])
+        if pos < len(self.lines) and self.lines[pos][0] == indent and self.lines[pos][1].startswith("-"):
+            return self.sequence(pos, indent)
+        return None, pos
+
+    def mapping(self, pos, indent):
+        result = {}
+        while pos < len(self.lines) and self.lines[pos][0] == indent:
+            split = _split_key(self.lines[pos][1])
+            if split is None:
+                raise MiniYamlError("expected a mapping key at line %d" % (self.lines[pos][2] + 1))
+            key, rest = split
+            if key in result:
+                raise MiniYamlError("duplicate key %s at line %d" % (key, self.lines[pos][2] + 1))
+            result[key], pos = self.value_after(pos, rest, indent)
+        if pos < len(self.lines) and self.lines[pos][0] > indent:
+            raise MiniYamlError("bad indentation at line %d" % (self.lines[pos][2] + 1))
+        return result, pos
+
+    def sequence(self, pos, indent):
+        items = []
+        while pos < len(self.lines) and self.lines[pos][0] == indent and (
+                self.lines[pos][1] == "-" or self.lines[pos][1].startswith("- ")):
+            rest = self.lines[pos][1][1:].strip()
+            if rest and _split_key(rest) is not None and rest[:1] not in "[{":
+                inner = indent + len(self.lines[pos][1]) - len(rest)
+                self.lines[pos] = [inner, rest, self.lines[pos][2]]
+                value, pos = self.mapping(pos, inner)
+            elif rest.startswith("- "):
+                inner = indent + len(self.lines[pos][1]) - len(rest)
+                self.lines[pos] = [inner, rest, self.lines[pos][2]]
+                value, pos = self.sequence(pos, inner)
+            else:
+                value, pos = self.value_after(pos, rest, indent)
+            items.append(value)
+        return items, pos
+
+
+def _depth(text):
+    depth = 0
+    quote = None
+    for char in text:
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return depth
+
+
+def mini_yaml_load(text):
+    """Parse the YAML subset Heat templates use (block and flow collections, scalars, ``|``/``>`` blocks)."""
+    return _Block(text).parse()
 
 
 # ----------------------------------------------------------------------------------------- validation
@@ -319,6 +638,13 @@ def _coerce(name, ptype, value):
 
 
 def _check_constraints(name, ptype, value, constraints):
+    try:
+        _apply_constraints(name, value, constraints)
+    except (TypeError, re.error) as exc:
+        raise _bad("Parameter '%s' is invalid: the constraints do not fit its type %s (%s)" % (name, ptype, exc))
+
+
+def _apply_constraints(name, value, constraints):
     for constraint in constraints:
         desc = constraint.get("description")
         problem = None
@@ -401,7 +727,7 @@ def validate_template(template):
             raise _bad("Resource %s: properties must be a mapping" % rname)
         deps = rdef.get("depends_on") or []
         for dep in deps if isinstance(deps, list) else [deps]:
-            if dep not in resources:
+            if not isinstance(dep, str) or dep not in resources:
                 raise _bad('The specified reference "%s" (in %s) is incorrect.' % (dep, rname))
     outputs = template.get("outputs") or {}
     if not isinstance(outputs, dict):
@@ -582,9 +908,42 @@ def _get_attr(arg, ctx, depth):
     return value
 
 
+def _seal(state, config):
+    """Move the values of hidden parameters out of the stored configuration (into process memory)."""
+    secret = {"given": {}, "values": {}, "env": {"parameters": {}, "parameter_defaults": {}}}
+    for name, schema in (config["template"].get("parameters") or {}).items():
+        if not schema.get("hidden"):
+            continue
+        if name in config["given"]:
+            secret["given"][name] = config["given"][name]
+            config["given"][name] = MASK
+        if config["values"].get(name) is not None:
+            secret["values"][name] = config["values"][name]
+            config["values"][name] = MASK
+        for section in ("parameters", "parameter_defaults"):
+            if name in config["environment"].get(section, {}):
+                secret["env"][section][name] = config["environment"][section][name]
+                config["environment"][section][name] = MASK
+    config["secret_ref"] = state.new_id()
+    _SECRETS[config["secret_ref"]] = secret
+    return config
+
+
+def _unsealed(config):
+    """A copy of a stored configuration with the hidden values put back (when this process still has them)."""
+    result = copy.deepcopy(config)
+    secret = _SECRETS.get(config.get("secret_ref")) or {}
+    result["given"].update(secret.get("given") or {})
+    result["values"].update(secret.get("values") or {})
+    for section, values in (secret.get("env") or {}).items():
+        result["environment"].setdefault(section, {}).update(values)
+    return result
+
+
 def _context(stack, config):
+    values = _unsealed(config)["values"]
     return {"stack_id": stack["id"], "stack_name": stack["stack_name"], "project_id": stack["project_id"],
-            "params": config["values"], "resources": config["template"].get("resources") or {}}
+            "params": values, "resources": config["template"].get("resources") or {}}
 
 
 def _failing_resource(stack, config):
@@ -705,7 +1064,7 @@ def _display_params(stack):
     for name, (ptype, schema, dummy) in _schemas_of(config).items():
         value = config["values"].get(name)
         if schema.get("hidden"):
-            shown[name] = "******"
+            shown[name] = MASK
         elif value is None:
             shown[name] = ""
         elif ptype == "json":
@@ -884,7 +1243,7 @@ def stacks_create(req):
     if not STACK_NAME_RE.match(name):
         raise _bad('Invalid stack name %s must contain only alphanumeric or "_-." characters, must start with '
                    'alpha and must be 255 characters or less.' % name)
-    config = _build_config(body)
+    config = _seal(state, _build_config(body))
     for stack in _live(heat):
         if stack["stack_name"] == name:
             raise heat_error(409, "Conflict", "The Stack (%s) already exists." % name)
@@ -1002,6 +1361,20 @@ def stack_files(req):
     return 200, _lookup_exact(req)["config"]["files"]
 
 
+def stack_outputs(req):
+    stack = _lookup_exact(req)
+    return 200, {"outputs": [{"output_key": o["output_key"], "description": o["description"]}
+                             for o in _outputs(stack)]}
+
+
+def stack_output(req):
+    stack = _lookup_exact(req)
+    for output in _outputs(stack):
+        if output["output_key"] == req.params["output_key"]:
+            return 200, {"output": output}
+    raise heat_error(404, "Not Found", "Specified output key %s not found." % req.params["output_key"])
+
+
 def _update(req, stack, patch):
     state = req.state
     body = req.json()
@@ -1010,7 +1383,7 @@ def _update(req, stack, patch):
     if stack["stack_status"].endswith("_IN_PROGRESS"):
         raise heat_error(409, "Conflict", "Stack %s already has an action (%s) in progress."
                          % (stack["stack_name"], stack["op"]["action"] if stack.get("op") else "UNKNOWN"))
-    config = _build_config(body, base=stack["config"] if patch else None)
+    config = _seal(state, _build_config(body, base=_unsealed(stack["config"]) if patch else None))
     if not patch and "disable_rollback" not in body:
         config["disable_rollback"] = stack["config"]["disable_rollback"]
     stack["previous"] = stack["config"]
@@ -1140,6 +1513,8 @@ def register(router):
         ("GET", full + "/template", stack_template),
         ("GET", full + "/environment", stack_environment),
         ("GET", full + "/files", stack_files),
+        ("GET", full + "/outputs", stack_outputs),
+        ("GET", full + "/outputs/{output_key}", stack_output),
         ("GET", full + "/events", stack_events),
         ("GET", full + "/resources/{resource_name}/events", stack_events),
         ("GET", full + "/resources/{resource_name}", stack_resource),

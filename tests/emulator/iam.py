@@ -71,11 +71,13 @@ def _match(ref, wanted_id, wanted_name, what):
     return ref["name"] == wanted_name
 
 
-def _token_body(state, entry, methods):
+def _token_body(state, entry, methods, with_catalog=True):
     user = {"id": entry["user_id"], "name": entry["user"],
             "domain": {"id": state.domain_id, "name": state.domain_name}, "password_expires_at": ""}
     token = {"expires_at": core.iso_utc(entry["expires_at"]), "issued_at": core.iso_utc(entry["issued_at"]),
-             "methods": methods, "user": user, "roles": list(ROLES), "catalog": catalog(state)}
+             "methods": methods, "user": user, "roles": list(ROLES)}
+    if with_catalog:
+        token["catalog"] = catalog(state)
     if entry["scope"] == "project":
         token["project"] = {"id": state.project_id, "name": state.project_name,
                             "domain": {"id": state.domain_id, "name": state.domain_name}}
@@ -135,7 +137,8 @@ def issue(req):
     entry = {"user": state.user_name, "user_id": state.user_id, "domain_id": state.domain_id,
              "project_id": state.project_id if kind == "project" else None, "scope": kind}
     token, stored = _emulator(req).issue_token(entry)
-    return 201, _token_body(state, stored, ["password"]), {"X-Subject-Token": token}
+    with_catalog = (req.q("nocatalog") or "").lower() not in ("true", "1")
+    return 201, _token_body(state, stored, ["password"], with_catalog), {"X-Subject-Token": token}
 
 
 def _emulator(req):
@@ -147,13 +150,14 @@ def validate(req):
     entry = _emulator(req).lookup_token(subject)
     if entry is None:
         raise _err(404, "Could not find token: %s..." % (subject or "")[:8])
-    return 200, _token_body(req.state, entry, ["password"]), {"X-Subject-Token": subject}
+    with_catalog = (req.q("nocatalog") or "").lower() not in ("true", "1")
+    return 200, _token_body(req.state, entry, ["password"], with_catalog), {"X-Subject-Token": subject}
 
 
 def auth_domains(req):
     state = req.state
-    return 200, {"domains": [_domain_obj(state)], "links": {"self": state.base_url + "/iam/v3/auth/domains",
-                                                             "previous": None, "next": None}}
+    links = {"self": state.base_url + "/iam/v3/auth/domains", "previous": None, "next": None}
+    return 200, {"domains": [_domain_obj(state)], "links": links}
 
 
 def _projects(req, path):

@@ -195,7 +195,13 @@ def _normalise(state, member, info, namespace, obj, old):
     group, ver, dummy, kind, namespaced = info
     obj["apiVersion"] = _gv(group, ver)
     obj["kind"] = kind
+    for field in ("spec", "data", "stringData"):
+        if obj.get(field) is not None and not isinstance(obj[field], dict):
+            raise _status_error(422, "Invalid", '%s "%s" is invalid: %s must be an object'
+                                % (kind, (obj.get("metadata") or {}).get("name", ""), field))
     meta = obj.setdefault("metadata", {})
+    if meta.get("labels") is not None and not isinstance(meta["labels"], dict):
+        raise _status_error(422, "Invalid", "metadata.labels must be an object")
     if namespaced:
         meta["namespace"] = namespace
     else:

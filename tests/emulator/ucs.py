@@ -572,6 +572,9 @@ def register_cluster(req):
         if (region and region != seed["region"]) or (project and project != seed["projectID"]):
             raise err(400, "UCS.01030010", "Failed to obtain cce cluster information: cluster %s is not in "
                       "region %s / project %s" % (uid, region, project))
+        if ctype != seed["type"]:
+            raise err(400, "UCS.01030012", "Register cce cluster error: cluster %s is of type %s, not %s"
+                      % (uid, seed["type"], ctype))
         if name != seed["name"]:
             raise err(400, "UCS.01030012", "Register cce cluster error: metadata.name must be the CCE cluster name "
                       "%s" % seed["name"])

@@ -7,7 +7,10 @@
 * ``fresh``: the same emulator, reset (state, log, faults, config) before the test; yields the JSON line.
 * ``start_emulator``: a factory ``start_emulator(*flags)`` for tests that need their own process (state file,
   seed, start-up timing); every process it starts is stopped at the end of the test.
-* ``api``: an ``Api`` helper bound to ``fresh`` that gets tokens and sends requests.
+* ``api``: an ``Api`` helper bound to ``fresh`` that gets tokens and sends requests; ``make_api(info)`` builds
+  one for another process (``start_emulator(...).api()`` too).
+
+Test modules do not import this file (several ``conftest.py`` exist under ``tests/``): they use the fixtures.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -52,6 +55,10 @@ class EmulatorProcess(object):
             raise RuntimeError("the emulator exited: %s" % err)
         self.info = json.loads(self.first_line.decode("utf-8"))
         self.base = base_url(self.info)
+
+    def api(self):
+        """An ``Api`` helper for this process."""
+        return Api(self.info)
 
     def stop(self, timeout=5.0):
         """SIGTERM, wait; returns the exit code."""
@@ -144,6 +151,21 @@ def api(fresh):
     helper = Api(fresh)
     yield helper
     helper.session.close()
+
+
+@pytest.fixture
+def make_api():
+    """``make_api(info)`` -> an ``Api`` helper for any emulator JSON line (sessions closed at the end)."""
+    made = []
+
+    def make(info):
+        helper = Api(info)
+        made.append(helper)
+        return helper
+
+    yield make
+    for helper in made:
+        helper.session.close()
 
 
 @pytest.fixture

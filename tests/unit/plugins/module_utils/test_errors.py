@@ -97,6 +97,8 @@ def test_parse_body_variants():
 @pytest.mark.parametrize("status,code,message,word", [
     (403, "UCS.00000017", "", "quota"),
     (403, None, "Quota exceeded for fleets", "quota"),
+    (400, "UCS.01000017", "Insufficient quota", "quota"),
+    (400, "BCE.00000001", "quota insufficient for pools", "quota"),
     (409, "UCS.01030003", "", "already taken"),
     (400, "UCS.01100004", "", "already taken"),
     (404, None, "", "not found"),
@@ -111,6 +113,7 @@ def test_hints(status, code, message, word):
 
 def test_no_hint_for_unknown():
     assert hint_for(400, "UCS.99999999", "bad") is None
+    assert hint_for(400, "UCS.01000018", "Quota info validate failed") is None
 
 
 def test_redact_url():

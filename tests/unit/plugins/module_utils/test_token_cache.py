@@ -207,3 +207,12 @@ def test_corrupt_cache_file_is_ignored(tmp_path):
     cache.drop("k")
     cache.drop("k")
     assert not os.path.exists(cache.path("k"))
+
+
+def test_cache_file_readable_by_others_is_not_trusted(tmp_path):
+    cache = TokenCache(str(tmp_path / "c"))
+    cache.store("k", {"token": "t", "expires_at": "2099-01-01T00:00:00Z"})
+    os.chmod(cache.path("k"), 0o644)
+    assert cache.load("k") is None
+    os.chmod(cache.path("k"), 0o600)
+    assert cache.load("k")["token"] == "t"

@@ -189,3 +189,14 @@ def test_parse_retry_after():
     now = time.time()
     assert 9 <= parse_retry_after(email.utils.formatdate(now + 10, usegmt=True), now=now) <= 10
     assert parse_retry_after(email.utils.formatdate(now - 100, usegmt=True), now=now) == 0
+
+
+def test_netrc_never_replaces_auth_headers(fake_cloud, tmp_path, monkeypatch):
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password netrc-pass\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(200, {}))
+    CloudClient(dict(access_key="AK", secret_key="SK-secret", domain_id="d",
+                     endpoints=dict(ucs=fake_cloud.base + "/ucs"))).call("ucs", "GET", "/v1/clusters")
+    assert fake_cloud.requests[0]["headers"]["Authorization"].startswith("SDK-HMAC-SHA256 ")

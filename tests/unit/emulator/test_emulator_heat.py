@@ -10,6 +10,11 @@ import time
 
 import pytest
 
+import core
+import heat as heat_module
+
+yaml = pytest.importorskip("yaml")
+
 TEMPLATE = """
 heat_template_version: 2018-08-31
 description: web tier
@@ -274,6 +279,11 @@ def test_template_environment_and_files(api):
     assert heat(api, "GET", "/stacks/web/%s/files" % ref["id"]).json() == files
     params = show(api, "web", ref["id"])["parameters"]
     assert params["count"] == "3" and params["flavor"] == "m1.large"
+    listed = heat(api, "GET", "/stacks/web/outputs").json()["outputs"]
+    assert sorted(o["output_key"] for o in listed) == ["greeting", "net_name", "server_ip"]
+    one = heat(api, "GET", "/stacks/web/%s/outputs/greeting" % ref["id"])
+    assert one.status_code == 200 and one.json()["output"]["output_value"] == "hello ops"
+    assert_heat_error(heat(api, "GET", "/stacks/web/%s/outputs/nope" % ref["id"]), 404)
     redirected = heat(api, "GET", "/stacks/web/template", allow_redirects=False)
     assert redirected.status_code == 302 and redirected.headers["Location"].endswith("/%s/template" % ref["id"])
 
@@ -377,6 +387,26 @@ def test_patch_keeps_existing_parameters(api):
                       "key_name")
 
 
+def test_hidden_parameter_values_stay_out_of_state_and_answers(api):
+    secret = "Pw-9f2c-unique-hidden"
+    template = {"heat_template_version": "2018-08-31",
+                "parameters": {"db_pass": {"type": "string", "hidden": True}, "size": {"type": "number"}},
+                "resources": {"db": {"type": "OS::Trove::Instance", "properties": {"password": {"get_param": "db_pass"}}}},
+                "outputs": {"length": {"value": {"str_replace": {"template": "len=PW",
+                                                                 "params": {"PW": {"get_param": "db_pass"}}}}}}}
+    ref = create(api, name="db", template=template, parameters={"db_pass": secret, "size": 1},
+                 environment={"parameter_defaults": {"db_pass": secret}})
+    stack, dummy = wait_status(api, "db", ref["id"], ("CREATE_COMPLETE",))
+    assert stack["parameters"]["db_pass"] == "******"
+    assert stack["outputs"][0]["output_value"] == "len=%s" % secret
+    assert heat(api, "PATCH", "/stacks/db/%s" % ref["id"], json={"parameters": {"size": 2}}).status_code == 202
+    stack, dummy = wait_status(api, "db", ref["id"], ("UPDATE_COMPLETE",))
+    assert stack["outputs"][0]["output_value"] == "len=%s" % secret and stack["parameters"]["size"] == "2"
+    for text in (api.hook("GET", "/state").text, heat(api, "GET", "/stacks/db/%s/environment" % ref["id"]).text,
+                 heat(api, "GET", "/stacks").text, json.dumps(events(api, "db", ref["id"]))):
+        assert secret not in text
+
+
 # -------------------------------------------------------------------------------------------- listing
 
 def test_list_filters_sorting_and_marker_paging(api):
@@ -462,3 +492,60 @@ def test_name_only_delete_and_unknown_stack(api):
     assert_heat_error(heat(api, "DELETE", "/stacks/gone"), 404)
     assert_heat_error(heat(api, "GET", "/stacks/gone/%s" % ref["id"]), 404)
     assert_heat_error(heat(api, "PUT", "/stacks/nothing", json={"template": SIMPLE}), 404)
+
+
+# ----------------------------------------------------------------------------------- YAML without PyYAML
+
+TRICKY = """
+heat_template_version: 2018-08-31  # a comment
+description: >
+  folded text
+  on two lines
+parameters:
+  a:
+    type: string
+    default: "quoted # not a comment"
+  b: {type: json, default: {x: [1, 2, {y: z}], 'k': "v"}}
+resources:
+  s:
+    type: OS::Nova::Server
+    properties:
+      user_data: |
+        #!/bin/bash
+        echo "hi"
+
+        echo done
+      list:
+      - a
+      - b: 1
+        c: 2
+      - - nested
+        - seq
+      flow: [one,
+             two]
+      empty:
+      nulls: ~
+      yes_val: yes
+      num: 1.5
+      neg: -3
+      quoted: 'it''s'
+outputs:
+  o:
+    value: {get_attr: [s, name]}
+"""
+
+
+@pytest.mark.parametrize("text", [TEMPLATE, FAILING, TRICKY])
+def test_mini_yaml_matches_pyyaml(text):
+    expected = yaml.load(text, Loader=heat_module._Loader)  # nosec - SafeLoader subclass
+    assert heat_module.mini_yaml_load(text) == expected
+    assert expected["heat_template_version"] == "2018-08-31"
+
+
+def test_parse_without_pyyaml(monkeypatch):
+    monkeypatch.setattr(heat_module, "yaml", None)
+    parsed = heat_module._parse_document(TEMPLATE, "template")
+    assert parsed["parameters"]["count"]["default"] == 2
+    with pytest.raises(core.HttpError) as info:
+        heat_module._parse_document("resources:\n  r: {type: [unclosed\n", "template")
+    assert info.value.status == 400 and "Error parsing template" in info.value.body["error"]["message"]

@@ -11,8 +11,6 @@ import re
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3 as ks_v3
 
-from conftest import base_url
-
 
 def issue(api, body):
     return api.session.post(api.info["iam"] + "/auth/tokens", json=body, timeout=5)
@@ -95,7 +93,7 @@ def test_version_discovery(api):
     version = resp.json()["version"]
     assert version["id"] == "v3.0" and version["status"] == "stable"
     assert version["links"][0]["href"].startswith(api.info["iam"])
-    resp = api.session.get(base_url(api.info) + "/iam/", timeout=5)
+    resp = api.session.get(api.base + "/iam/", timeout=5)
     assert resp.status_code == 300
     assert resp.json()["versions"]["values"][0]["id"] == "v3.0"
 
@@ -112,8 +110,8 @@ def test_validate_domains_and_projects(api):
     domains = api.call("GET", "iam", "/v3/auth/domains").json()["domains"]
     assert [(d["id"], d["name"]) for d in domains] == [(info["domain_id"], info["domain_name"])]
     projects = api.call("GET", "iam", "/v3/projects", params={"name": info["project_name"]}).json()["projects"]
-    assert [(p["id"], p["name"], p["domain_id"]) for p in projects] == [(info["project_id"], info["project_name"],
-                                                                          info["domain_id"])]
+    expected = [(info["project_id"], info["project_name"], info["domain_id"])]
+    assert [(p["id"], p["name"], p["domain_id"]) for p in projects] == expected
     assert api.call("GET", "iam", "/v3/projects", params={"name": "nope"}).json()["projects"] == []
     assert len(api.call("GET", "iam", "/v3/auth/projects").json()["projects"]) == 1
     assert api.call("GET", "iam", "/v3/auth/domains", token="MIIFbogus").status_code == 401
@@ -136,3 +134,11 @@ def test_keystoneauth_password_plugin(api):
     endpoint = sess.get_endpoint(service_type="orchestration", interface="public")
     assert endpoint == info["orchestration"]
     assert sess.get_project_id() == info["project_id"]
+
+
+def test_nocatalog(api):
+    info = api.info
+    resp = api.session.post(info["iam"] + "/auth/tokens", params={"nocatalog": "true"},
+                            json=password_body(info, scope={"domain": {"name": info["domain_name"]}}), timeout=5)
+    assert resp.status_code == 201
+    assert "catalog" not in resp.json()["token"]

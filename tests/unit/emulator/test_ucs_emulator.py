@@ -8,10 +8,12 @@ __metaclass__ = type
 import json
 import re
 import sys
+import threading
 import time
 import types
 
 import pytest
+import requests
 
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkucs.v1 import UcsClient
@@ -177,6 +179,9 @@ def test_import_cce_cluster(api):
     assert_error(api.ucs("POST", "/v1/clusters", json=wrong), 400, "UCS.01030010")
     wrong = json.loads(json.dumps(body))
     wrong["metadata"]["name"] = "another-name"
+    assert_error(api.ucs("POST", "/v1/clusters", json=wrong), 400, "UCS.01030012")
+    wrong = json.loads(json.dumps(body))
+    wrong["spec"]["type"] = "turbo" if body["spec"]["type"] == "cce" else "cce"
     assert_error(api.ucs("POST", "/v1/clusters", json=wrong), 400, "UCS.01030012")
 
     assert api.hook("PUT", "/config", json={"speed": 1}).status_code == 200
@@ -352,12 +357,16 @@ def test_fleet_description(api):
 # ----------------------------------------------------------------------------------------------- federation
 
 
+def progress_if(api, fleet, phases):
+    """The progress Job when its phase is one of ``phases``, else None."""
+    job = api.ucs("GET", "/v1/clustergroups/%s/federations/progress" % fleet).json()
+    return job if job["status"]["phase"] in phases else None
+
+
 def federate(api, fleet, timeout=5.0):
     resp = api.ucs("POST", "/v1/clustergroups/%s/federations" % fleet)
     assert_text(resp, 201, "federation is being successfully provisioned")
-    return wait_until(lambda: api.ucs("GET", "/v1/clustergroups/%s/federations/progress" % fleet).json()
-                      if api.ucs("GET", "/v1/clustergroups/%s/federations/progress" % fleet).json()["status"]["phase"]
-                      in ("Success", "Failed") else None, timeout)
+    return wait_until(lambda: progress_if(api, fleet, ("Success", "Failed")), timeout)
 
 
 def test_federation_progress_advances(api):
@@ -378,8 +387,7 @@ def test_federation_progress_advances(api):
     running = api.ucs("GET", "/v1/clustergroups/" + fleet).json()
     assert running["spec"]["federationId"] == job["spec"]["federationUID"]
     assert "federationVersion" not in running["spec"]
-    done = wait_until(lambda: (lambda j: j if j["status"]["phase"] == "Success" else None)(
-        api.ucs("GET", "/v1/clustergroups/%s/federations/progress" % fleet).json()), 5.0)
+    done = wait_until(lambda: progress_if(api, fleet, ("Success",)), 5.0)
     assert [s["status"]["phase"] for s in done["spec"]["subJobs"]] == ["Success"] * 4
     assert FLEET_TIME_RE.match(done["status"]["completionTime"])
     fed = api.ucs("GET", "/v1/clustergroups/" + fleet).json()
@@ -549,3 +557,52 @@ def test_phase_follows_the_agent_on_the_member_cluster(monkeypatch):
     assert ucs.kubeconfig_server(yaml_config) == "https://10.2.2.2:6443"
     monkeypatch.setitem(sys.modules, "k8s", None)
     assert ucs.agent_deployed(state, "https://10.0.0.1:6443") is False
+
+
+def test_invalid_json_body_is_ucs_400(api):
+    resp = api.ucs("POST", "/v1/clustergroups", data=b"{broken", headers={"Content-Type": "application/json"})
+    assert_error(resp, 400, "UCS.01000012")
+    assert api.ucs("POST", "/v1/clustergroups", json=["not", "an", "object"]).status_code == 400
+
+
+def test_attached_cluster_becomes_available_once_the_agent_runs(api):
+    pytest.importorskip("k8s")
+    member = "%s/k8s/agent-member" % api.base
+    body = attached_body("agent-e2e")
+    body["metadata"]["annotations"]["kubeconfig"] = kubeconfig(member)
+    resp = api.ucs("POST", "/v1/clusters", json=body)
+    assert resp.status_code == 201
+    uid = resp.json()["uid"]
+    assert api.ucs("GET", "/v1/clusters/" + uid).json()["status"]["phase"] == "Pending"
+    deployment, secret = api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid).json()
+    created = api.session.post(member + "/api/v1/namespaces/kube-system/secrets", json=secret, timeout=5)
+    assert created.status_code == 201, created.text
+    assert api.ucs("GET", "/v1/clusters/" + uid).json()["status"]["phase"] == "Pending"
+    created = api.session.post(member + "/apis/apps/v1/namespaces/kube-system/deployments", json=deployment, timeout=5)
+    assert created.status_code == 201, created.text
+    status = api.ucs("GET", "/v1/clusters/" + uid).json()["status"]
+    assert status["phase"] == "Available"
+    assert status["endpoints"][0]["url"] == member
+    assert api.session.delete(member + "/apis/apps/v1/namespaces/kube-system/deployments/proxy-agent",
+                              timeout=5).status_code == 200
+    assert api.ucs("GET", "/v1/clusters/" + uid).json()["status"]["phase"] == "Unavailable"
+
+
+def test_concurrent_creates_with_one_name_make_one_fleet(api):
+    token = api.token("domain")
+    statuses = []
+    lock = threading.Lock()
+
+    def create():
+        resp = requests.post(api.base + "/ucs/v1/clustergroups", headers={"X-Auth-Token": token},
+                             json={"metadata": {"name": "raced"}}, timeout=10)
+        with lock:
+            statuses.append(resp.status_code)
+
+    threads = [threading.Thread(target=create) for dummy in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert sorted(statuses) == [201] + [409] * 7
+    assert [f["metadata"]["name"] for f in api.ucs("GET", "/v1/clustergroups").json()["items"]] == ["raced"]

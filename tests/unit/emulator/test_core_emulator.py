@@ -8,6 +8,7 @@ __metaclass__ = type
 import datetime
 import json
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -19,8 +20,6 @@ from huaweicloudsdkcore.auth.credentials import BasicCredentials
 from huaweicloudsdkcore.sdk_request import SdkRequest
 from huaweicloudsdkcore.signer.signer import Signer
 
-from conftest import EMULATOR_DIR, ROOT, Api
-
 import aksk
 import iam
 import core
@@ -28,6 +27,8 @@ import core
 KEYS = {"iam", "ucs", "bce", "orchestration", "project_id", "project_name", "domain_id", "domain_name", "user_name",
         "password", "access_key", "secret_key"}
 VECTORS = "/work/shared/api/aksk-vectors.json"
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
+EMULATOR_DIR = os.path.join(ROOT, "tests", "emulator")
 
 
 def official_sign(info, method, url_path, query=None, body=b"", headers=None, date=None, ak=None, sk=None):
@@ -63,13 +64,15 @@ def test_startup_prints_exactly_one_json_line_quickly(start_emulator):
     # nothing else was printed on stdout (the stream is closed by stop(); read what was left before)
 
 
-def test_startup_stdout_has_a_single_line_and_exits_cleanly_on_sigterm():
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_startup_stdout_has_a_single_line_and_exits_cleanly_on_signals(signum):
     proc = subprocess.Popen([sys.executable, EMULATOR_DIR, "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE)
     try:
         line = proc.stdout.readline()
-        json.loads(line.decode("utf-8"))
-        proc.terminate()
+        info = json.loads(line.decode("utf-8"))
+        assert requests.get(info["iam"], timeout=5).status_code == 200
+        proc.send_signal(signum)
         out, err = proc.communicate(timeout=5)
     finally:
         if proc.poll() is None:
@@ -176,7 +179,7 @@ def test_config_hook_validates_and_changes_password(api):
 def test_state_file_round_trip(start_emulator, tmp_path):
     path = str(tmp_path / "state.json")
     first = start_emulator("--port", "0", "--state", path, "--speed", "50")
-    api = Api(first.info)
+    api = first.api()
     token = api.token("domain")
     fleet = api.ucs("POST", "/v1/clustergroups", json={"metadata": {"name": "persisted"}, "spec": {"description": "kept"}})
     assert fleet.status_code == 201
@@ -187,7 +190,7 @@ def test_state_file_round_trip(start_emulator, tmp_path):
     assert first.stop() == 0
 
     second = start_emulator("--port", "0", "--state", path, "--speed", "50")
-    again = Api(second.info)
+    again = second.api()
     resp = again.ucs("GET", "/v1/clustergroups/" + fleet.json()["uid"], token=token)
     assert resp.status_code == 200, resp.text
     assert resp.json()["spec"]["description"] == "kept"
@@ -332,11 +335,11 @@ def probe_server():
     server.server_close()
 
 
-def test_project_scope_rules(probe_server):
+def test_project_scope_rules(probe_server, make_api):
     state, emulator = probe_server
     info = {"iam": state.base_url + "/iam/v3", "user_name": "demo", "password": "pw", "domain_name": "d",
             "project_name": "cn-north-4", "ucs": state.base_url + "/ucs", "access_key": "AK1", "secret_key": "SK1"}
-    api = Api(info)
+    api = make_api(info)
     resp = api.call("GET", "bce", "/v1/proj1/probe", scope="domain")
     assert resp.status_code == 403
     assert resp.json()["error_code"] == "APIGW.0302"
@@ -375,3 +378,33 @@ def test_multipart_parser():
     parts = core.parse_multipart(body, b"XyZ")
     assert parts["parameters"] == {"filename": None, "content": b"{\"a\": 1}"}
     assert parts["workflow_source"] == {"filename": "main.wdl", "content": b"workflow w {}"}
+
+
+def test_token_survives_a_restart_with_state(start_emulator, tmp_path):
+    path = str(tmp_path / "tokens.json")
+    first = start_emulator("--port", "0", "--state", path)
+    token = first.api().token("domain")
+    assert first.stop() == 0
+    second = start_emulator("--port", "0", "--state", path, "--speed", "7")
+    api = second.api()
+    assert api.ucs("GET", "/v1/clusters", token=token).status_code == 200
+    assert api.hook("GET", "/config").json()["speed"] == 7
+    with open(path) as handle:
+        assert token not in handle.read()
+
+
+def test_head_answers_like_get_without_body(api):
+    resp = api.call("HEAD", "ucs", "/v1/clusters")
+    assert resp.status_code == 200
+    assert resp.content == b""
+    assert int(resp.headers["Content-Length"]) > 0
+
+
+def test_port_in_use_fails_cleanly(start_emulator):
+    taken = start_emulator("--port", "0")
+    port = taken.base.rsplit(":", 1)[1]
+    proc = subprocess.run([sys.executable, EMULATOR_DIR, "--port", port], cwd=ROOT, capture_output=True, timeout=10,
+                          check=False)
+    assert proc.returncode == 1
+    assert proc.stdout == b""
+    assert b"cannot listen" in proc.stderr

@@ -186,3 +186,28 @@ def test_agent_deployed(in_process):
     assert k8s.agent_deployed(state, state.base_url + "/ucs") is False
     assert requests.delete(url + DEPLOYMENTS + "/proxy-agent", timeout=10).status_code == 200
     assert k8s.agent_deployed(state, url) is False
+
+
+def test_kubernetes_dynamic_client_applies_manifests(member, tmp_path, monkeypatch):
+    """The official client (what kubernetes.core.k8s drives) discovers, creates and re-applies without change."""
+    kubernetes = pytest.importorskip("kubernetes")
+    from kubernetes.dynamic import DynamicClient  # pylint: disable=import-outside-toplevel
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    config = kubernetes.client.Configuration()
+    config.host = member.url
+    config.api_key = {"authorization": "Bearer anything"}
+    with kubernetes.client.ApiClient(config) as api_client:
+        client = DynamicClient(api_client, cache_file=str(tmp_path / "discovery.json"))
+        deployments = client.resources.get(api_version="apps/v1", kind="Deployment")
+        secrets = client.resources.get(api_version="v1", kind="Secret")
+        created = deployments.create(body=DEPLOYMENT, namespace="kube-system")
+        secrets.create(body=SECRET, namespace="kube-system")
+        again = deployments.patch(body=DEPLOYMENT, name="proxy-agent", namespace="kube-system",
+                                  content_type="application/merge-patch+json")
+        assert again.metadata.resourceVersion == created.metadata.resourceVersion
+        listed = deployments.get(namespace="kube-system")
+        assert [item.metadata.name for item in listed.items] == ["proxy-agent"]
+        assert secrets.get(name="proxy-agent-cert", namespace="kube-system").data["tls.crt"] == "Q0VSVA=="
+        with pytest.raises(kubernetes.dynamic.exceptions.NotFoundError):
+            deployments.get(name="missing", namespace="kube-system")

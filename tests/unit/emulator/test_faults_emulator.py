@@ -10,8 +10,6 @@ import time
 import pytest
 import requests
 
-from conftest import Api
-
 import faults
 
 
@@ -114,7 +112,7 @@ def test_same_seed_same_faults(start_emulator):
     runs = []
     for dummy in range(2):
         proc = start_emulator("--port", "0", "--seed", "42", "--faults", "rate=0.3,kinds=429+500+502+503")
-        api = Api(proc.info)
+        api = proc.api()
         api.token("domain")
         runs.append([api.ucs("GET", "/v1/clusters").status_code for dummy2 in range(30)])
         proc.stop()

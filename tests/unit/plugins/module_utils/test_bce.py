@@ -1,0 +1,333 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the BCE facade: payloads, spelling drift, file rules, pagination, find-by-exact-name, batch results."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible_collections.fleetops.cloud.plugins.module_utils import bce
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+
+
+class Resp(object):
+    def __init__(self, body, status=200):
+        self.body = body
+        self.status = status
+
+
+class FakeClient(object):
+    """Records calls; ``handler(method, path, kwargs)`` returns a body or raises."""
+
+    def __init__(self, handler):
+        self.handler = handler
+        self.calls = []
+
+    def call(self, service, method, path, **kwargs):
+        self.calls.append((service, method, path, kwargs))
+        return Resp(self.handler(method, path, kwargs))
+
+
+def not_found(method, path):
+    return ApiError(status=404, code="BCE.00010004", message="not found", method=method, url=path)
+
+
+# ---------------------------------------------------------------------------------------------- pure helpers
+
+@pytest.mark.parametrize("value, expected", [
+    ("obs://bucket/flow.wdl", True),
+    ("OBS://bucket/flow.wdl", True),
+    ("https://bucket.obs.cn-north-4.myhuaweicloud.com:443/path/object", True),
+    ("http://example.invalid/x", True),
+    ("files/flow.wdl", False),
+    ("/abs/obs://weird", False),
+    ("obs:/missing-slash", False),
+])
+def test_url_rule(value, expected):
+    assert bce.is_url(value) is expected
+
+
+def test_classify_workflow_parts_splits_urls_and_paths():
+    urls, files = bce.classify_workflow_parts({
+        "workflow_source": "flows/a.wdl", "workflow_inputs": "obs://b/in.json", "workflow_options": None,
+        "workflow_depends": "https://b.obs.example/deps.zip", "other": "ignored"})
+    assert urls == {"workflow_inputs": "obs://b/in.json", "workflow_depends": "https://b.obs.example/deps.zip"}
+    assert files == {"workflow_source": "flows/a.wdl"}
+
+
+def test_check_local_files_names_every_missing_file(tmp_path):
+    present = tmp_path / "a.wdl"
+    present.write_text("workflow a {}")
+    with pytest.raises(ConfigurationError) as err:
+        bce.check_local_files({"workflow_source": str(present), "workflow_inputs": str(tmp_path / "no.json"),
+                               "workflow_depends": str(tmp_path / "no.zip")})
+    assert "workflow_inputs" in str(err.value) and "no.json" in str(err.value)
+    assert "workflow_depends" in str(err.value)
+    assert "workflow_source" not in str(err.value)
+
+
+def test_size_limit_applies_to_aksk_only(tmp_path):
+    big = tmp_path / "big.json"
+    big.write_bytes(b"x" * 600)
+    small = tmp_path / "small.wdl"
+    small.write_bytes(b"y" * 500)
+    files = {"workflow_inputs": str(big), "workflow_source": str(small)}
+    assert bce.check_local_files(files, aksk=False, limit=1000) == 1100
+    assert bce.check_local_files({"workflow_inputs": str(big)}, aksk=True, limit=1000) == 600
+    with pytest.raises(ConfigurationError) as err:
+        bce.check_local_files(files, aksk=True, limit=1000)
+    assert "1100 bytes" in str(err.value) and "12 MB" in str(err.value)
+
+
+@pytest.mark.parametrize("spelling, expected", [
+    ("CCE", "dedicate"), ("dedicate", "dedicate"), ("CCI", "shared"), ("shared", "shared"),
+    ("Cromwell", "cromwell"), (None, None), ("ief", "ief")])
+def test_pool_type_spellings(spelling, expected):
+    assert bce.normalise_pool_type(spelling) == expected
+
+
+def test_validate_pool_type():
+    assert bce.validate_pool_type("shared") == "shared"
+    assert bce.validate_pool_type(None) is None
+    with pytest.raises(ConfigurationError) as err:
+        bce.validate_pool_type("kubernetes")
+    assert "kubernetes" in str(err.value) and "dedicate" in str(err.value)
+
+
+def test_pool_body_leaves_unset_options_out_and_maps_cromwell_names():
+    assert bce.build_pool_body("p", "dedicate", cluster_id="c1") == {
+        "cluster_name": "p", "cluster_type": "dedicate", "cluster_id": "c1"}
+    body = bce.build_pool_body("p", "cromwell", description="", bucket_name="b", cromwell={
+        "cpu": "2", "replicas": 1, "database_url": "jdbc:x", "database_username": "u", "database_password": "pw",
+        "open_auto_gc": False, "image": None})
+    assert body["description"] == ""
+    assert body["extend_parameter"] == {"create_cromwell_param": {
+        "cpu": "2", "replicas": 1, "url": "jdbc:x", "username": "u", "password": "pw", "open_auto_gc": False}}
+
+
+def test_predicted_and_normalised_pools_carry_no_password():
+    body = bce.build_pool_body("p", "cromwell", bucket_name="b", cromwell={
+        "database_password": "pw-123", "database_name": "db", "rds_instance_id": "rds-1", "cromwell_type": "cci"})
+    predicted = bce.predict_pool(body)
+    assert "pw-123" not in json.dumps(predicted)
+    assert predicted["rds_database_name"] == "db" and predicted["rds_instance_id"] == "rds-1"
+    assert predicted["cromwell_type"] == "cci"
+    normalised = bce.normalise_pool({"guid": "g", "cluster_type": "CCI", "password": "pw-123"})
+    assert normalised == {"guid": "g", "cluster_type": "shared"}
+    assert bce.normalise_pool(None) is None
+
+
+def test_immutable_differences_compare_only_set_options():
+    current = bce.normalise_pool({"guid": "g", "cluster_type": "CCE", "cluster_id": "c1", "namespace_id": "",
+                                  "bucket_name": None, "cromwell_type": None})
+    unset = {"type": None, "cluster_id": None, "namespace_id": None, "bucket_name": None, "cromwell": None}
+    assert bce.pool_immutable_differences(unset, current) == []
+    same = dict(unset, type="dedicate", cluster_id="c1")
+    assert bce.pool_immutable_differences(same, current) == []
+    changed = dict(unset, type="shared", cluster_id="c2", namespace_id="")
+    assert bce.pool_immutable_differences(changed, current) == ["type", "cluster_id"]
+    # an empty string is a value, compared with the (empty) current one
+    assert bce.pool_immutable_differences(dict(unset, namespace_id="ns"), current) == ["namespace_id"]
+
+
+def test_immutable_cromwell_fields_only_when_reported():
+    current = {"cluster_type": "cromwell", "bucket_name": "b", "cromwell_type": "cce", "rds_database_name": "db"}
+    desired = {"type": "cromwell", "bucket_name": "b", "cromwell": {
+        "cromwell_type": "cci", "database_name": "db", "rds_instance_id": "rds-9", "database_password": "x"}}
+    assert bce.pool_immutable_differences(desired, current) == ["cromwell.cromwell_type"]
+
+
+def test_execution_parameters_json():
+    text = bce.build_execution_parameters("pool-1", workflow_id="wf", name="run-1",
+                                          urls={"workflow_source": "obs://b/a.wdl"})
+    assert json.loads(text) == {"env_name": "pool-1", "workflow_id": "wf", "name": "run-1",
+                                "workflow_source": "obs://b/a.wdl"}
+    assert json.loads(bce.build_execution_parameters("p")) == {"env_name": "p"}
+
+
+RECORD = {
+    "enterprise_project": {"id": "0", "name": "default"},
+    "execution": {"guid": "e-1", "name": "run", "status": "Failed", "node_number": 3},
+    "status": {"node_number": 3, "finished_node_number": 1,
+               "actual_node_status": {"name": "align", "status": "Failed",
+                                      "sub_job_status": {"name": "align-0", "status": "Failed"}}},
+}
+
+
+def test_normalise_execution_flattens_the_answer():
+    execution = bce.normalise_execution(RECORD)
+    assert execution["id"] == execution["guid"] == "e-1"
+    assert execution["status"] == "Failed"
+    assert execution["status_summary"]["finished_node_number"] == 1
+    assert execution["enterprise_project"]["name"] == "default"
+    assert RECORD["execution"].get("id") is None  # the input is not modified
+    assert bce.normalise_execution(None) is None
+
+
+def test_execution_failure_names_the_failing_task():
+    text = bce.execution_failure(bce.normalise_execution(RECORD))
+    assert "failing task align has status Failed" in text
+    assert "sub job align-0" in text
+    assert "1 of 3 tasks finished" in text
+
+
+def test_split_batch_result():
+    body = {"executions": [{"id": "a", "error": None},
+                           {"id": "b", "error": {"error_code": "BCE.00020004", "error_msg": "not found"}},
+                           {"id": "c", "error": {}}]}
+    deleted, failed = bce.split_batch_result(["a", "b", "c", "d"], body)
+    assert deleted == ["a", "c"]
+    assert failed["b"] == {"error_code": "BCE.00020004", "error_msg": "not found"}
+    assert "does not mention" in failed["d"]["error_msg"]
+
+
+# ---------------------------------------------------------------------------------------------- BceApi calls
+
+def test_list_pools_follows_pagination_with_item_offsets(monkeypatch):
+    monkeypatch.setattr(bce, "PAGE_SIZE", 2)
+    pools = [{"guid": "g%d" % i, "cluster_name": "p%d" % i, "cluster_type": "CCE"} for i in range(5)]
+
+    def handler(method, path, kwargs):
+        query = kwargs["query"]
+        offset = query.get("offset", 0)
+        return {"clusters": pools[offset:offset + query["limit"]], "total": len(pools)}
+
+    client = FakeClient(handler)
+    result = bce.BceApi(client).list_pools()
+    assert [p["guid"] for p in result] == ["g0", "g1", "g2", "g3", "g4"]
+    assert all(p["cluster_type"] == "dedicate" for p in result)
+    assert [c[3]["query"].get("offset") for c in client.calls] == [None, 2, 4]
+    assert all(c[2] == "/v1/{project_id}/clusters" and c[0] == "bce" for c in client.calls)
+
+
+def test_pagination_stops_when_a_page_repeats(monkeypatch):
+    monkeypatch.setattr(bce, "PAGE_SIZE", 2)
+    client = FakeClient(lambda m, p, k: {"clusters": [{"guid": "a"}, {"guid": "b"}], "total": 10})
+    assert [p["guid"] for p in bce.BceApi(client).list_pools()] == ["a", "b"]
+    assert len(client.calls) == 2
+
+
+def test_find_pool_is_exact_and_get_pool_404_is_none():
+    pools = [{"guid": "1", "cluster_name": "genomics-a"}, {"guid": "2", "cluster_name": "genomics"}]
+
+    def handler(method, path, kwargs):
+        if path.endswith("/clusters"):
+            return {"clusters": pools, "total": 2}
+        raise not_found(method, path)
+
+    api = bce.BceApi(FakeClient(handler))
+    assert api.find_pool("genomics")["guid"] == "2"
+    assert api.find_pool("genom") is None
+    assert api.get_pool("nope") is None
+    assert api.delete_pool("nope") is False
+
+
+def test_other_errors_propagate():
+    def handler(method, path, kwargs):
+        raise ApiError(status=500, code="BCE.00000500", message="boom", method=method, url=path)
+
+    with pytest.raises(ApiError):
+        bce.BceApi(FakeClient(handler)).get_pool("x")
+
+
+def test_create_update_delete_calls():
+    client = FakeClient(lambda m, p, k: {"guid": "g", "cluster_type": "shared"})
+    api = bce.BceApi(client)
+    created = api.create_pool({"cluster_name": "p"})
+    api.update_pool("g", description="d")
+    api.update_pool("g", name="n")
+    api.delete_pool("g")
+    assert created["guid"] == "g"
+    assert client.calls[0][1:3] == ("POST", "/v1/{project_id}/clusters") and client.calls[0][3]["create"] is True
+    assert client.calls[1][1:] == ("PUT", "/v1/{project_id}/clusters/g", {"json": {"description": "d"}})
+    assert client.calls[2][3] == {"json": {"cluster_name": "n"}}
+    assert client.calls[3][1:3] == ("DELETE", "/v1/{project_id}/clusters/g")
+
+
+def test_find_executions_keeps_exact_names_newest_first():
+    records = [
+        {"execution": {"guid": "1", "name": "run-10", "create_at": "2026-01-03T00:00:00Z"}, "status": {}},
+        {"execution": {"guid": "2", "name": "run-1", "create_at": "2026-01-01T00:00:00Z"}, "status": {}},
+        {"execution": {"guid": "3", "name": "run-1", "create_at": "2026-01-02T00:00:00Z"}, "status": {}},
+    ]
+    client = FakeClient(lambda m, p, k: {"executions": records, "total_num": 3})
+    found = bce.BceApi(client).find_executions("run-1")
+    assert [e["guid"] for e in found] == ["3", "2"]
+    assert client.calls[0][3]["query"] == {"name": "run-1", "limit": bce.PAGE_SIZE}
+
+
+def test_submit_sends_parameters_as_a_form_part_and_files(tmp_path):
+    source = tmp_path / "hello.wdl"
+    source.write_text("workflow hello {}")
+    seen = {}
+
+    def handler(method, path, kwargs):
+        parts = kwargs["files"]
+        seen["names"] = [name for name, dummy in parts]
+        seen["parameters"] = parts[0][1]
+        seen["source"] = (parts[1][1][0], parts[1][1][1].read())
+        seen["create"] = kwargs["create"]
+        return {"id": "e-1", "status": "Submitted"}
+
+    answer = bce.BceApi(FakeClient(handler)).submit_execution('{"env_name": "p"}', {"workflow_source": str(source)})
+    assert answer["id"] == "e-1"
+    assert seen["names"] == ["parameters", "workflow_source"]
+    assert seen["parameters"] == (None, '{"env_name": "p"}', "application/json")
+    assert seen["source"] == ("hello.wdl", b"workflow hello {}")
+    assert seen["create"] is True
+
+
+def test_batch_delete_body_and_result():
+    answer = {"executions": [{"id": "a", "error": None}, {"id": "b", "error": {"error_code": "X", "error_msg": "no"}}]}
+    client = FakeClient(lambda m, p, k: answer)
+    deleted, failed = bce.BceApi(client).delete_executions(["a", "b"], clean_data=True)
+    assert deleted == ["a"] and failed == {"b": {"error_code": "X", "error_msg": "no"}}
+    assert client.calls[0][1:] == ("DELETE", "/v1/{project_id}/executions-extend",
+                                   {"json": {"execution_ids": ["a", "b"], "clean_data": True}})
+
+
+def test_stop_and_single_delete():
+    def handler(method, path, kwargs):
+        if method == "DELETE" and path.endswith("/gone"):
+            raise not_found(method, path)
+        return {"id": "e", "status": "Aborting"} if method == "POST" else None
+
+    client = FakeClient(handler)
+    api = bce.BceApi(client)
+    assert api.stop_execution("e")["status"] == "Aborting"
+    assert api.delete_execution("e") is True
+    assert api.delete_execution("gone") is False
+    assert client.calls[0][2] == "/v1/{project_id}/executions-extend/e/stop"
+    assert "create" not in client.calls[0][3]
+
+
+def test_submission_through_the_real_client_is_multipart_and_signed(fake_cloud, tmp_path):
+    from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
+    from ansible_collections.fleetops.cloud.tests.unit.conftest import PROJECT_ID, reply
+
+    fake_cloud.script("POST", "/bce/v1/%s/executions-extend" % PROJECT_ID,
+                      reply(201, {"id": "e-1", "message": "ok", "status": "Submitted"}))
+    source = tmp_path / "hello.wdl"
+    source.write_bytes(b"workflow hello { call a }")
+    params = dict(access_key="AK0000000000", secret_key="SK-secret-value", project_id=PROJECT_ID,
+                  endpoints={"bce": fake_cloud.base + "/bce"}, validate_certs=True, api_timeout=10, max_retries=0,
+                  token_cache=False)
+    client = CloudClient(params)
+    try:
+        answer = bce.BceApi(client).submit_execution(bce.build_execution_parameters("pool", name="run"),
+                                                     {"workflow_source": str(source)})
+    finally:
+        client.close()
+    assert answer["id"] == "e-1"
+    request = [r for r in fake_cloud.requests if r["method"] == "POST"][0]
+    assert request["headers"]["Content-Type"].startswith("multipart/form-data; boundary=")
+    assert request["headers"]["Authorization"].startswith("SDK-HMAC-SHA256 ")
+    assert request["headers"]["X-Project-Id"] == PROJECT_ID
+    body = request["body"]
+    assert b'name="parameters"\r\n' in body
+    assert b'"env_name": "pool"' in body
+    assert b'name="workflow_source"; filename="hello.wdl"' in body
+    assert b"workflow hello { call a }" in body
