@@ -176,7 +176,11 @@ class Loader(object):
 
     def load_template(self, template=None, template_url=None):
         """Return ``(template_dict, source)`` from a dict, a YAML/JSON string, a local path or a URL."""
-        if template_url:
+        if template_url and template_url.startswith("file://"):
+            path = urlsplit(template_url).path
+            data = parse_document(read_local(path, "template"), "template %s" % template_url)
+            source = Source(base_dir=os.path.dirname(path))
+        elif template_url:
             text = self.read("url", template_url, "template")
             data = parse_document(text, "template")
             source = Source(base_url=template_url)

@@ -363,6 +363,14 @@ class BcePoolModule(FleetopsModule):
         super(BcePoolModule, self).__init__(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
         self.api = BceApi(self.client)
 
+    def secrets(self):
+        """The auth secrets plus the Cromwell database password: scrubbed from every result and message."""
+        found = super(BcePoolModule, self).secrets()
+        password = (self.params.get("cromwell") or {}).get("database_password")
+        if password:
+            found.append(password)
+        return found
+
     def run(self):
         params = self.params
         self.validate()

@@ -112,6 +112,9 @@ notes:
   - Local files are sent in one multipart/form-data request. Requests signed with an access key/secret key carry at
     most 12 MB; larger local files fail before any call (upload them to OBS and pass the URL, or use a token).
   - The API has no way to change an execution; O(state=present) with an existing name only reads (and waits).
+    Of the submission options only O(workflow_id) is compared with an existing execution.
+  - When several executions carry the same name (created outside this module), the newest one is used and a
+    warning says so; O(state=absent) with O(name) deletes all of them.
 seealso:
   - module: fleetops.cloud.bce_wdl_execution_info
   - module: fleetops.cloud.bce_pool
@@ -344,6 +347,7 @@ class BceWdlExecutionModule(FleetopsModule):
         self.api = BceApi(self.client)
         self.urls = {}
         self.files = {}
+        self.matches = []
 
     # ---- entry ----------------------------------------------------------------------------------------------
 
@@ -382,6 +386,7 @@ class BceWdlExecutionModule(FleetopsModule):
                 self.fail("Execution %s is named %s, not %s." % (p["id"], current.get("name"), p["name"]))
             return current
         matches = self.api.find_executions(p["name"])
+        self.matches = matches
         if len(matches) > 1:
             self.module.warn("%d executions are named %s; using the newest (%s)."
                              % (len(matches), p["name"], matches[0].get("guid")))
@@ -468,7 +473,7 @@ class BceWdlExecutionModule(FleetopsModule):
         if current.get("status") in EXECUTION_ACTIVE:
             changed = True
             if self.check_mode:
-                predicted = dict(current, status="Aborted")
+                predicted = dict(current, status="Aborted" if p["wait"] else "Aborting")
                 self.exit(changed=True, before=before, after=predicted, execution=predicted, submitted=False)
             self.api.stop_execution(current["guid"])
             current = self.api.get_execution(current["guid"]) or current
@@ -482,10 +487,8 @@ class BceWdlExecutionModule(FleetopsModule):
         p = self.params
         if current is None:
             self.exit(changed=False, before={}, after={}, execution={}, submitted=False, deleted=[])
-        targets = [current]
-        if not p["id"]:
-            # Every execution with exactly this name goes.
-            targets = self.api.find_executions(p["name"]) or [current]
+        # Without an id, every execution with exactly this name goes.
+        targets = [current] if p["id"] else (self.matches or [current])
         ids = [e["guid"] for e in targets]
         if self.check_mode:
             self.exit(changed=True, before=current, after={}, execution={}, submitted=False, deleted=ids)

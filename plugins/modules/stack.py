@@ -69,8 +69,9 @@ options:
     type: raw
   template_url:
     description:
-      - URL of the template. The module fetches it (certificates verified as O(validate_certs) says) and sends its
-        content, so that the stored template can be compared on later runs. Relative references are resolved against the URL.
+      - URL of the template (C(http), C(https) or C(file)). The module fetches it (certificates verified as
+        O(validate_certs) says) and sends its content, so that the stored template can be compared on later runs.
+        Relative references are resolved against the URL.
     type: str
   files:
     description:

@@ -18,8 +18,8 @@ description:
     the options each category needs, and that O(kubeconfig_path) is a readable kubeconfig."
   - "The UCS update call only changes O(country) and O(city) (attached and on-premise clusters) and the kubeconfig
     annotation. A different O(category), O(type), O(provider), O(cce_region), O(cce_project_id), O(cluster_id)
-    or O(labels) on an existing cluster fails the task naming the fields; unregister and register the cluster
-    again to change them."
+    O(network) or O(labels) on an existing cluster fails the task naming the fields; unregister and register the
+    cluster again to change them."
   - Fleet membership (O(fleet)) uses the join and unjoin calls; policy bindings (O(policies)) the associatedrules call.
   - The kubeconfig never appears in the result, the diff or the logs.
   - "IAM actions (UCS fine-grained policies): C(ucs:clusters:list) and C(ucs:clusters:get) always;
@@ -140,7 +140,8 @@ options:
   network:
     description:
       - Container and service networks, used by multi-cloud clusters when they are registered.
-      - Create-only; the API does not report them back, so they are not compared on an existing cluster.
+      - Cannot be changed. They are compared with an existing cluster only when the API reports them (the
+        documented cluster object has no network), and a difference fails naming them.
       - Not accepted for CCE imports.
     type: dict
     suboptions:
@@ -357,6 +358,12 @@ cluster:
       manageType: grouped
     status:
       phase: Available
+status_history:
+  description: The phases seen while waiting (O(wait=true)), each with C(status), C(at) (UTC) and C(elapsed) seconds.
+  returned: when the module waited
+  type: list
+  elements: dict
+  sample: [{status: Pending, at: "2026-01-05T10:00:00Z", elapsed: 0.01}, {status: Available, at: "2026-01-05T10:00:04Z", elapsed: 4.2}]
 diff:
   description: The cluster before and after (without the kubeconfig annotation), in diff mode.
   returned: when diff mode is on
@@ -451,6 +458,12 @@ def fixed_field_differences(params, current):
         want = params.get(option)
         if want is not None and want != have:
             out.append("%s (registered %r, requested %r)" % (option, have, want))
+    network = params.get("network") or {}
+    have_network = spec.get("network")
+    if isinstance(have_network, dict):  # compared only when the API reports it (the documented object has no network)
+        for option, key in (("pod_cidr", "podCIDR"), ("service_cidr", "serviceCIDR")):
+            if network.get(option) is not None and network[option] != have_network.get(key):
+                out.append("network.%s (registered %r, requested %r)" % (option, have_network.get(key), network[option]))
     labels = params.get("labels")
     if labels is not None:
         have_labels = metadata.get("labels") or {}
@@ -489,6 +502,11 @@ def kubeconfig_needs_update(annotation, current_annotation, mode):
     if current_annotation is not None:
         return not same_kubeconfig(annotation, current_annotation)
     return mode == "always"
+
+
+def rule_namespaces(bindings):
+    """Bindings ``[{ruleIDs, namespaces}]`` in the shape the cluster object reports them (for check mode)."""
+    return [{"rules": [{"ruleID": rule_id} for rule_id in b["ruleIDs"]], "namespaces": list(b["namespaces"])} for b in bindings]
 
 
 def predicted_cluster(body, current=None):
@@ -632,8 +650,7 @@ class UcsClusterModule(FleetopsModule):
         if self.check_mode:
             predicted = predicted_cluster(body)
             if bindings:
-                predicted["spec"]["ruleNamespaces"] = [{"rules": [{"ruleID": i} for i in b["ruleIDs"]], "namespaces": b["namespaces"]}
-                                                       for b in bindings]
+                predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, None, predicted
         try:
             cluster_id = self.api.register_cluster(body)
@@ -680,8 +697,7 @@ class UcsClusterModule(FleetopsModule):
                 predicted["spec"]["clusterGroupID"] = fleet_id
                 predicted["spec"]["manageType"] = "grouped" if fleet_id else "discrete"
             if rebind:
-                predicted["spec"]["ruleNamespaces"] = [{"rules": [{"ruleID": i} for i in b["ruleIDs"]], "namespaces": b["namespaces"]}
-                                                       for b in bindings]
+                predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, cluster_id, predicted
         if update_body:
             self.api.update_cluster(cluster_id, update_body)

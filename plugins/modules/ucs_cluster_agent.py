@@ -313,7 +313,12 @@ class UcsClusterAgentModule(FleetopsModule):
                 self.fail(taken_message(name, dest), cluster=label)
             self.fail("UCS answered the access-info call for cluster %r with something that is not a list of Kubernetes "
                       "objects; nothing was written" % name, cluster=label)
-        write_atomically(dest, render(objects))
+        try:
+            write_atomically(dest, render(objects))
+        except (IOError, OSError) as exc:
+            self.fail("The agent manifests of cluster %r were downloaded but dest %s could not be written (%s). The one-shot "
+                      "certificate is spent: unregister the cluster (fleetops.cloud.ucs_cluster with state=absent), register "
+                      "it again and run this task again." % (name, dest, exc.strerror or exc.__class__.__name__), cluster=label)
         described = describe(objects)
         self.exit(changed=True, before={"dest": dest, "objects": []}, after={"dest": dest, "objects": described},
                   dest=dest, objects=described, cluster=label)

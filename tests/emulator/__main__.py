@@ -20,6 +20,9 @@ import threading
 HERE = os.path.dirname(os.path.abspath(__file__))
 if HERE not in sys.path:
     sys.path.insert(0, HERE)
+# Start-up must stay well under a second even on a loaded machine: keep the compiled sibling modules in
+# tests/emulator/__pycache__ (git-ignored) even when PYTHONDONTWRITEBYTECODE is set.
+sys.dont_write_bytecode = False
 
 import core  # noqa: E402  pylint: disable=wrong-import-position
 import faults  # noqa: E402  pylint: disable=wrong-import-position

@@ -392,7 +392,6 @@ class Emulator(object):
         self.log_lock = threading.Lock()
         self.log = []
         self.seq = 0
-        self.fault_lock = threading.Lock()
         self.faults = faults_mod.FaultInjector(fault_spec, state.seed)
         state.emulator = self
 
@@ -417,6 +416,8 @@ class Emulator(object):
         entry = dict(auth)
         entry["issued_at"] = now
         entry["expires_at"] = now + float(self.state.config.get("token_lifetime", 86400))
+        for key in [k for k, v in self.state.tokens.items() if v["expires_at"] < now - 3600]:
+            del self.state.tokens[key]  # long expired: an unknown token answers the same 401
         self.state.tokens[hashlib.sha256(token.encode("ascii")).hexdigest()] = entry
         return token, entry
 
@@ -446,7 +447,12 @@ class Emulator(object):
                                 {self.state.access_key: self.state.secret_key}, self.state.now())
             if error:
                 raise auth_error(service, 401, "Incorrect IAM authentication information: %s" % error)
+            domain = req.headers.get("X-Domain-Id")
+            if domain and domain != self.state.domain_id:
+                raise auth_error(service, 403, "The X-Domain-Id header does not name the account of this access key")
             project = req.headers.get("X-Project-Id")
+            if project and project != self.state.project_id:
+                raise auth_error(service, 403, "The X-Project-Id header names a project this access key cannot use")
             if not project and req.params.get("project_id", req.params.get("tenant_id")) == self.state.project_id:
                 project = self.state.project_id
             auth = {"kind": "aksk", "user": self.state.user_name, "user_id": self.state.user_id,
@@ -573,13 +579,10 @@ def handle_hook(emulator, method, path, query, body):
 # --------------------------------------------------------------------------------------------------- HTTP
 
 
-class Dropped(Exception):
-    """Raised internally when the connection is closed without an answer."""
-
-
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "fleetops-emulator/1.0"
+    timeout = 120  # an idle keep-alive connection is closed after this many seconds
     sys_version = ""
     emulator = None  # set on the subclass built by make_server
 

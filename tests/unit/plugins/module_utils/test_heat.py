@@ -71,6 +71,12 @@ def test_load_template_from_file_collects_files(tmp_path):
     assert files == {"scripts/boot.sh": "#!/bin/sh\necho hi\n", "nested/child.yaml": CHILD, "inner.txt": "inner"}
 
 
+def test_file_url_template(tmp_path):
+    (tmp_path / "t.yaml").write_text("heat_template_version: 2021-04-16\nresources: {}\n")
+    template, source = heat.Loader().load_template(template_url="file://%s" % (tmp_path / "t.yaml"))
+    assert template["resources"] == {} and source.base_dir == str(tmp_path)
+
+
 def test_given_files_win_and_missing_inline_references_fail():
     loader = heat.Loader()
     template, source = loader.load_template(HOT)

@@ -251,3 +251,14 @@ def test_pool_password_never_in_output(fake, capsys):
         cromwell=dict(database_username="u", database_password="Pool-Pw-0042", database_url="jdbc:x")), capsys)
     assert code == 0 and result["changed"] is True
     assert "Pool-Pw-0042" not in json.dumps(result)
+
+
+def test_pool_password_is_scrubbed_even_from_api_answers(fake, capsys):
+    fake.pools = {"c-1": {"guid": "g-1", "cluster_name": "c-1", "cluster_type": "cromwell", "bucket_name": "b",
+                          "cromwell_detail": '{"url": "jdbc:x", "password": "Pool-Pw-0042"}'}}
+    code, result = run_module(bce_pool.BcePoolModule, dict(
+        name="c-1", type="cromwell", bucket_name="b",
+        cromwell=dict(database_username="u", database_password="Pool-Pw-0042")), capsys)
+    assert code == 0 and result["changed"] is False
+    assert "Pool-Pw-0042" not in json.dumps(result)
+    assert "********" in result["pool"]["cromwell_detail"]

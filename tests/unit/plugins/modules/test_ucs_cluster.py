@@ -97,3 +97,19 @@ def test_predicted_cluster_applies_the_body_without_touching_the_current_object(
     assert fresh["metadata"] == {"name": "edge-1"}
     assert fresh["spec"]["provider"] == "privatek8s"
     assert "uid" not in fresh["metadata"]
+
+
+def test_network_is_compared_only_when_the_api_reports_it():
+    wanted = params(network={"pod_cidr": "10.0.0.0/16", "service_cidr": None})
+    assert m.fixed_field_differences(wanted, registered()) == []
+    assert m.fixed_field_differences(wanted, registered(network={"podCIDR": "10.0.0.0/16"})) == []
+    diffs = m.fixed_field_differences(wanted, registered(network={"podCIDR": "10.1.0.0/16"}))
+    assert diffs == ["network.pod_cidr (registered '10.1.0.0/16', requested '10.0.0.0/16')"]
+
+
+def test_predicted_bindings_compare_equal_to_the_requested_ones():
+    from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import canonical_bindings
+    bindings = [{"ruleIDs": ["r2", "r1"], "namespaces": ["b", "a"]}]
+    shaped = m.rule_namespaces(bindings)
+    assert shaped == [{"rules": [{"ruleID": "r2"}, {"ruleID": "r1"}], "namespaces": ["b", "a"]}]
+    assert canonical_bindings(shaped) == canonical_bindings(bindings)

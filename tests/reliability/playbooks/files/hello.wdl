@@ -1,0 +1,6 @@
+version 1.0
+workflow hello {
+  call prepare
+  call align
+  call report
+}

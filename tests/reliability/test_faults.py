@@ -1,0 +1,171 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Injected faults: the scenario (fleet setup, 10 cluster registrations, a stack, a WDL run) under 20 % faulted
+responses and 5 % lost write responses must end in the same state as a fault-free run, with no duplicate and no
+write repeated after a definite success. A fault that outlasts the retry budget fails with a clear message."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import collections
+import json
+import os
+import shutil
+import tempfile
+import threading
+
+import pytest
+
+CLUSTERS = 10
+FAULT_SPEC = "rate=0.2,kinds=429+500+502+503+reset+latency,lost=0.05,latency=0.3,retry_after=1"
+TASK_RETRIES = 6
+CROMWELL_PASSWORD = "Rel-Cromwell-Pw-8812"
+# POSTs that create something: applied (even with a lost response) at most as often as in the fault-free run.
+CREATE_SUFFIXES = ("/clusters", "/clustergroups", "/rules", "/stacks", "/executions-extend", "/federations", "/connection")
+
+
+def run_scenario(rel, emu, workdir, task_retries):
+    """Run playbooks/scenario.yml against ``emu``; return (run, state dump, request log)."""
+    os.makedirs(os.path.join(workdir, "files"), exist_ok=True)
+    hosts = dict(("rel-c%02d" % i, {}) for i in range(1, CLUSTERS + 1))
+    inventory = {"all": {"hosts": {"localhost": {}}, "children": {"rel_clusters": {"hosts": hosts}}}}
+    extra = {"fleetops_auth": emu.auth(), "emulator_base": emu.base, "rel_workdir": os.path.join(workdir, "files"),
+             "rel_task_retries": task_retries, "rel_cromwell_password": CROMWELL_PASSWORD}
+    run = rel.run_playbook("scenario.yml", workdir, extra, inventory=inventory, forks=5)
+    return run, emu.state(), emu.requests_since(0)
+
+
+class Baseline(object):
+    """The fault-free run, started in a thread so that it overlaps the first faulted run."""
+
+    def __init__(self, rel):
+        self.rel = rel
+        self.workdir = tempfile.mkdtemp(prefix="fleetops-reliability-baseline-")
+        self.value = None
+        self.error = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        emu = None
+        try:
+            emu = self.rel.Emulator(os.path.join(self.workdir, "emu"), ["--speed", "50", "--seed", "1"])
+            self.value = run_scenario(self.rel, emu, self.workdir, 0)
+        except Exception as exc:  # pylint: disable=broad-except
+            self.error = exc
+        finally:
+            if emu is not None:
+                emu.stop()
+
+    def result(self):
+        self.thread.join(900)
+        if self.error is not None:
+            raise self.error
+        if self.value is None:
+            raise RuntimeError("the fault-free run did not finish within 900 s")
+        return self.value
+
+    def cleanup(self):
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def baseline(rel):
+    base = Baseline(rel)
+    yield base
+    base.cleanup()
+
+
+def test_fault_free_baseline(rel, baseline):
+    run, state, log = baseline.result()
+    assert run.rc == 0, run.explain()
+    assert not run.failures(), run.explain()
+    canon = rel.canonical_state(state)
+    assert len(canon["clusters"]) == CLUSTERS
+    assert all(c["spec"]["clusterGroupID"] == "fleets:rel-fleet" for c in canon["clusters"].values())
+    assert canon["stacks"]["rel-stack"]["status"] == "CREATE_COMPLETE"
+    assert list(canon["executions"]) == ["rel-run"]
+    assert not rel.duplicates(state)
+    rel.record_figure("faults.baseline", {"seconds": round(run.duration, 1), "requests": len(log),
+                                          "writes": sum(1 for e in log if e["write"])})
+
+
+def check_no_repeat_after_success(rel, log, state, base_log, base_state):
+    """Writes repeated after a definite (delivered 2xx) success, as ``{write identity: count}``.
+
+    The log has no bodies, so a write's identity is (method, service, path with ids mapped to names, query).
+    An identity the fault-free run writes once must not be written again after it succeeded once; an identity
+    it writes n times (``POST /v1/clusters`` for n registrations) must not succeed more than n times, nor be
+    applied (2xx, lost responses included) more than n times; and no write may be refused as a duplicate (409).
+    """
+    names, base_names = rel.id_names(state), rel.id_names(base_state)
+    base_counts = collections.Counter(rel.write_key(e, base_names) for e in base_log if e["write"] and rel.delivered_success(e))
+    delivered, applied, after_success = collections.Counter(), collections.Counter(), collections.Counter()
+    conflicts = collections.Counter()
+    for entry in log:
+        if not entry["write"] or entry["service"] == "k8s":
+            continue
+        key = rel.write_key(entry, names)
+        if delivered[key]:
+            after_success[key] += 1
+        if rel.delivered_success(entry):
+            delivered[key] += 1
+        if entry.get("status") is not None and 200 <= entry["status"] < 300:
+            applied[key] += 1
+        if entry.get("status") == 409:
+            conflicts[key] += 1
+    problems = {}
+    for key in set(delivered) | set(applied) | set(after_success) | set(conflicts):
+        expected = base_counts.get(key, 0)
+        if expected <= 1 and after_success[key]:
+            problems["%s after success" % (key,)] = after_success[key]
+        if delivered[key] > expected or (key[0] == "POST" and key[2].endswith(CREATE_SUFFIXES) and applied[key] > expected):
+            problems["%s succeeded" % (key,)] = "%d delivered / %d applied, fault-free %d" % (delivered[key], applied[key], expected)
+        if conflicts[key]:
+            problems["%s 409" % (key,)] = conflicts[key]
+    return problems
+
+
+def test_faults_per_seed(rel, baseline, seeds, emulators, workdir):
+    per_seed = {}
+    problems = []
+    _run, base_state, base_log = baseline.result()
+    base_canon = rel.canonical_state(base_state)
+    for seed in seeds:
+        emu = emulators("emu-%d" % seed, "--speed", "50", "--seed", str(seed))
+        emu.set_faults(FAULT_SPEC)
+        seed_dir = os.path.join(workdir, "seed-%d" % seed)
+        run, state, log = run_scenario(rel, emu, seed_dir, TASK_RETRIES)
+        emu.set_faults("off")
+        kinds = collections.Counter(e["fault"] for e in log if e.get("fault"))
+        figures = {"rc": run.rc, "seconds": round(run.duration, 1), "requests": len(log),
+                   "faulted": sum(kinds.values()), "by_kind": dict(kinds), "task_retries": run.task_retries(),
+                   "failed_tasks": len(run.failures())}
+        canon = rel.canonical_state(state)
+        dups = rel.duplicates(state)
+        repeats = check_no_repeat_after_success(rel, log, state, base_log, base_state)
+        figures.update(state_equal=canon == base_canon, duplicates=dups, repeated_writes=repeats)
+        per_seed[seed] = figures
+        if run.rc != 0 or run.failures():
+            problems.append("seed %d: the play did not complete: %s" % (seed, run.explain()))
+        if canon != base_canon:
+            diff = dict((k, {"faulted": canon[k], "baseline": base_canon[k]}) for k in canon if canon[k] != base_canon[k])
+            problems.append("seed %d: final state differs from the fault-free run: %s" % (seed, json.dumps(diff)[:3000]))
+        if dups:
+            problems.append("seed %d: duplicates %s" % (seed, dups))
+        if repeats:
+            problems.append("seed %d: writes repeated after a definite success %s" % (seed, repeats))
+        if not kinds:
+            problems.append("seed %d: no fault was injected at all" % seed)
+    total = len(per_seed)
+    rel.record_figure("faults.seeds", per_seed)
+    rel.record_figure("faults.summary", {
+        "spec": FAULT_SPEC, "seeds": total,
+        "completed": sum(1 for f in per_seed.values() if f["rc"] == 0 and not f["failed_tasks"]),
+        "state_equal": sum(1 for f in per_seed.values() if f["state_equal"]),
+        "no_duplicates": sum(1 for f in per_seed.values() if not f["duplicates"]),
+        "no_repeated_write": sum(1 for f in per_seed.values() if not f["repeated_writes"]),
+        "faults_injected": sum(f["faulted"] for f in per_seed.values()),
+        "requests": sum(f["requests"] for f in per_seed.values()),
+    })
+    assert not problems, "\n".join(problems)

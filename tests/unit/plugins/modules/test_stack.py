@@ -1,0 +1,144 @@
+# Copyright (c) 2026 fleetops.cloud contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Unit tests of the change detection of the stack module (no Ansible run, a fake facade)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+
+import pytest
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.modules import stack as stack_module
+from ansible_collections.fleetops.cloud.plugins.modules.stack_info import matches
+
+TEMPLATE = {
+    "heat_template_version": "2018-08-31",
+    "description": "unit",
+    "parameters": {"size": {"type": "number", "default": 1}, "pw": {"type": "string", "hidden": True},
+                   "zones": {"type": "comma_delimited_list", "default": "a"}},
+    "resources": {"a": {"type": "OS::Heat::None"}},
+}
+
+
+class FakeApi(object):
+    def __init__(self, template, environment=None, files=None):
+        self.template = template
+        self.environment = environment
+        self.files = files
+        self.reads = []
+
+    def get_template(self, name, stack_id):
+        self.reads.append("template")
+        return copy.deepcopy(self.template)
+
+    def get_environment(self, name, stack_id):
+        self.reads.append("environment")
+        return copy.deepcopy(self.environment)
+
+    def get_files(self, name, stack_id):
+        self.reads.append("files")
+        return copy.deepcopy(self.files)
+
+
+def make_module(api, **params):
+    module = stack_module.StackModule.__new__(stack_module.StackModule)
+    defaults = dict(name="s", state="present", template=copy.deepcopy(TEMPLATE), template_url=None, files=None,
+                    environment=None, parameters=None, secret_parameters=None, update_hidden_parameters=False, tags=None,
+                    timeout=None, rollback=None, recreate_failed=False, wait=True, wait_timeout=60)
+    defaults.update(params)
+    module.params = defaults
+    module.api = api
+    module.declarations = {}
+    module.secret_names = set()
+    return module
+
+
+STORED = {"id": "1", "stack_name": "s", "stack_status": "CREATE_COMPLETE", "tags": ["b", "a"], "timeout_mins": 10,
+          "disable_rollback": True,
+          "parameters": {"size": "3", "pw": "******", "zones": "a,b", "OS::stack_id": "1", "OS::stack_name": "s"}}
+
+
+def compare(api, **params):
+    module = make_module(api, **params)
+    desired = module.desired()
+    return module.compare(copy.deepcopy(STORED), desired)
+
+
+def test_identical_definition_has_no_changes_and_reads_no_environment_or_files():
+    api = FakeApi(TEMPLATE)
+    changes, hidden, before = compare(api, parameters={"size": 3, "zones": ["a", "b"]}, secret_parameters={"pw": "x"},
+                                      tags=["a", "b", "a"], timeout=10, rollback=False)
+    assert changes == []
+    assert hidden == ["pw"]
+    assert before["parameters"] == {"size": "3", "zones": "a,b", "pw": "******"}
+    assert api.reads == ["template"]
+
+
+@pytest.mark.parametrize("params,expected", [
+    ({"parameters": {"size": 4}}, ["parameters"]),
+    ({"tags": ["a"]}, ["tags"]),
+    ({"tags": []}, ["tags"]),
+    ({"timeout": 11}, ["timeout"]),
+    ({"rollback": True}, ["rollback"]),
+    ({"secret_parameters": {"pw": "y"}, "update_hidden_parameters": True}, ["parameters"]),
+    ({"parameters": {"size": 4}, "tags": ["z"]}, ["parameters", "tags"]),
+])
+def test_each_difference_is_detected(params, expected):
+    assert compare(FakeApi(TEMPLATE), **params)[0] == expected
+
+
+def test_template_differences_are_structural():
+    reordered = dict(reversed(list(copy.deepcopy(TEMPLATE).items())))
+    assert compare(FakeApi(reordered))[0] == []
+    changed = copy.deepcopy(TEMPLATE)
+    changed["resources"]["b"] = {"type": "OS::Heat::None"}
+    assert compare(FakeApi(changed))[0] == ["template"]
+    assert compare(FakeApi(None))[0] == ["template"]
+
+
+def test_environment_compared_without_heat_additions_and_its_parameters_as_parameters():
+    stored_env = {"parameters": {"size": 3}, "parameter_defaults": {"zones": "a"}, "event_sinks": [],
+                  "encrypted_param_names": [], "resource_registry": {"resources": {}}}
+    same = {"parameters": {"size": 3}, "parameter_defaults": {"zones": "a"}}
+    assert compare(FakeApi(TEMPLATE, environment=stored_env), environment=same)[0] == []
+    other = {"parameters": {"size": 5}, "parameter_defaults": {"zones": "b"}}
+    assert compare(FakeApi(TEMPLATE, environment=stored_env), environment=other)[0] == ["environment", "parameters"]
+    # a service without GET .../environment: not comparable, not a change
+    assert compare(FakeApi(TEMPLATE, environment=None), environment=other)[0] == ["parameters"]
+
+
+def test_files_compared_when_given():
+    template = copy.deepcopy(TEMPLATE)
+    template["resources"]["a"]["properties"] = {"value": {"get_file": "x.txt"}}
+    assert compare(FakeApi(template, files={"x.txt": "one"}), template=copy.deepcopy(template), files={"x.txt": "one"})[0] == []
+    assert compare(FakeApi(template, files={"x.txt": "one"}), template=copy.deepcopy(template), files={"x.txt": "two"})[0] == ["files"]
+
+
+def test_bad_options_fail_before_any_call():
+    api = FakeApi(TEMPLATE)
+    with pytest.raises(ConfigurationError):
+        make_module(api, tags=["a,b"]).desired()
+    with pytest.raises(ConfigurationError):
+        make_module(api, timeout=0).desired()
+    assert api.reads == []
+
+
+def test_predicted_stack_masks_secrets():
+    module = make_module(FakeApi(TEMPLATE), parameters={"size": 2}, secret_parameters={"pw": "top-secret"}, tags=["t"])
+    desired = module.desired()
+    predicted = module.predicted(desired)
+    assert predicted["parameters"] == {"size": 2, "pw": "******"}
+    assert predicted["tags"] == ["t"]
+    assert "top-secret" not in repr(module.definition(desired))
+
+
+def test_info_filters():
+    item = {"stack_name": "a", "stack_status": "CREATE_COMPLETE", "tags": ["x", "y"]}
+    assert matches(item, {"name": "a", "tags": ["x"], "tags_any": ["y", "z"]})
+    assert not matches(item, {"not_tags": ["x", "y"]})
+    assert matches(item, {"not_tags": ["x", "z"]})
+    assert not matches(item, {"not_tags_any": ["z", "y"]})
+    assert not matches(item, {"status": ["UPDATE_COMPLETE"]})
+    assert matches({"stack_name": "b", "stack_status": "CREATE_COMPLETE", "tags": None}, {})
