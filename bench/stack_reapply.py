@@ -4,8 +4,9 @@
 
     python bench/stack_reapply.py [--reapply 20] [--speed 10] [--output FILE] [--check]
 
-Starts one emulator (``tests/emulator``, 127.0.0.1, free port), then runs one playbook per side with the same
-operations: create a stack, re-apply it unchanged ``--reapply`` times, list the stacks, delete the stack.
+Starts one emulator (``tests/emulator``, 127.0.0.1, free port), then runs one playbook in which the two sides
+alternate task by task (so that both see the same machine load) with the same operations: create a stack,
+re-apply it unchanged ``--reapply`` times, list the stacks, delete the stack.
 Each task's wall time comes from a small callback (``bench/callback_plugins/bench_timer.py``); each task's HTTP
 requests come from the emulator's request log (``/_emulator/requests``), matched to the task by time.
 Prints per-operation wall time (median, min, max) per side, the ratio ours/peer, and requests and writes per
@@ -57,6 +58,7 @@ outputs:
 """
 
 PARAMETERS = {"greeting": "bench", "size": 2}
+SIDES = ("ours", "peer")
 
 
 def start_emulator(speed):
@@ -120,36 +122,47 @@ def peer_cloud(coords):
             "region_name": coords["project_name"], "auth_type": "password", "interface": "public"}
 
 
-def playbook(side, coords, template_path, reapply, cache_dir):
-    """The playbook of one side: create, re-apply N times, list, delete (one task each)."""
+def side_tasks(side, template_path):
+    """``(apply, list, delete)`` task bodies of one side."""
     name = "bench-%s" % side
     if side == "ours":
-        defaults = {"group/fleetops.cloud.cloud": ours_auth(coords, cache_dir)}
-        apply_task = {"fleetops.cloud.stack": {"name": name, "template": template_path, "parameters": PARAMETERS}}
-        list_task = {"fleetops.cloud.stack_info": {}}
-        delete_task = {"fleetops.cloud.stack": {"name": name, "state": "absent"}}
-    else:
-        cloud = peer_cloud(coords)
-        defaults = {"group/openstack.cloud.openstack": cloud}
-        apply_task = {"openstack.cloud.stack": {"name": name, "template": template_path, "parameters": PARAMETERS}}
-        list_task = {"openstack.cloud.stack_info": {}}
-        delete_task = {"openstack.cloud.stack": {"name": name, "state": "absent"}}
-    tasks = [dict(apply_task, name="create")]
-    for index in range(reapply):
-        tasks.append(dict(apply_task, name="reapply %02d" % (index + 1)))
-    tasks.append(dict(list_task, name="list"))
-    tasks.append(dict(delete_task, name="delete"))
-    return [{"name": "bench %s" % side, "hosts": "localhost", "gather_facts": False, "module_defaults": defaults,
+        return ({"fleetops.cloud.stack": {"name": name, "template": template_path, "parameters": PARAMETERS}},
+                {"fleetops.cloud.stack_info": {}},
+                {"fleetops.cloud.stack": {"name": name, "state": "absent"}})
+    return ({"openstack.cloud.stack": {"name": name, "template": template_path, "parameters": PARAMETERS}},
+            {"openstack.cloud.stack_info": {}},
+            {"openstack.cloud.stack": {"name": name, "state": "absent"}})
+
+
+def playbook(coords, template_path, reapply, cache_dir):
+    """One playbook, the two sides interleaved task by task (so that both see the same machine load):
+    create, re-apply N times, list, delete; task names are ``<side> <operation>``."""
+    bodies = dict((side, side_tasks(side, template_path)) for side in SIDES)
+    tasks = []
+
+    def add(operation, index):
+        for side in SIDES:
+            tasks.append(dict(bodies[side][index], name="%s %s" % (side, operation)))
+
+    add("create", 0)
+    for number in range(reapply):
+        add("reapply %02d" % (number + 1), 0)
+    add("list", 1)
+    add("delete", 2)
+    defaults = {"group/fleetops.cloud.cloud": ours_auth(coords, cache_dir),
+                "group/openstack.cloud.openstack": peer_cloud(coords)}
+    return [{"name": "bench stacks", "hosts": "localhost", "gather_facts": False, "module_defaults": defaults,
              "tasks": tasks}]
 
 
-def run_side(side, coords, workdir, reapply):
-    cache_dir = os.path.join(workdir, "tokens-%s" % side)
+def run_playbook(coords, workdir, reapply):
+    """Run the interleaved playbook; return ``{side: [task timing]}``."""
+    cache_dir = os.path.join(workdir, "tokens")
     os.mkdir(cache_dir, 0o700)
-    book = os.path.join(workdir, "%s.yml" % side)
+    book = os.path.join(workdir, "bench.yml")
     with open(book, "w") as handle:
-        json.dump(playbook(side, coords, os.path.join(workdir, "template.yaml"), reapply, cache_dir), handle, indent=1)
-    timings = os.path.join(workdir, "%s-timings.json" % side)
+        json.dump(playbook(coords, os.path.join(workdir, "template.yaml"), reapply, cache_dir), handle, indent=1)
+    timings = os.path.join(workdir, "timings.json")
     env = dict(os.environ)
     env.update({
         "ANSIBLE_COLLECTIONS_PATH": os.path.join(workdir, "collections"),
@@ -171,9 +184,15 @@ def run_side(side, coords, workdir, reapply):
     proc = subprocess.run(cmd, env=env, cwd=workdir, capture_output=True, text=True, timeout=PLAYBOOK_TIMEOUT, check=False)
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-4000:] + proc.stderr[-4000:])
-        raise SystemExit("The %s playbook failed (rc %s)" % (side, proc.returncode))
+        raise SystemExit("The benchmark playbook failed (rc %s)" % proc.returncode)
     with open(timings) as handle:
-        return json.load(handle)
+        tasks = json.load(handle)
+    result = dict((side, []) for side in SIDES)
+    for task in tasks:
+        side, _sep, operation = task["name"].partition(" ")
+        if side in result:
+            result[side].append(dict(task, name=operation))
+    return result
 
 
 def attribute(tasks, log):
@@ -252,9 +271,7 @@ def main(argv=None):
             handle.write("clouds: {}\n")
         proc, coords = start_emulator(args.speed)
         base = emulator_base(coords)
-        tasks = {}
-        for side in ("ours", "peer"):
-            tasks[side] = run_side(side, coords, workdir, args.reapply)
+        tasks = run_playbook(coords, workdir, args.reapply)
         log = fetch_log(base)
         summary = {}
         for side in ("ours", "peer"):

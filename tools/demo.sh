@@ -40,12 +40,17 @@ echo "emulator at $FLEETOPS_EMULATOR_BASE; demo files in $FLEETOPS_DEMO_DIR"
 
 export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_PIPELINING=true ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1}
 INVENTORY="$ROOT/playbooks/inventories/demo/hosts.yml"
-log_position() { curl -sf "$FLEETOPS_EMULATOR_BASE/_emulator/requests?since=1000000000" | "$VENV/bin/python" -c 'import json,sys; print(json.load(sys.stdin)["next"])'; }
-count_calls() {  # prints "<calls> <writes>" since the given position
-  curl -sf "$FLEETOPS_EMULATOR_BASE/_emulator/requests?since=$1" | "$VENV/bin/python" -c '
-import json, sys
-log = json.load(sys.stdin)["requests"]
-print(len(log), sum(1 for r in log if r["write"]))'
+# The emulator's request log (a test hook, no auth): position now, and calls / writes since a position.
+log_position() {
+  "$VENV/bin/python" -c 'import json, os, urllib.request
+base = os.environ["FLEETOPS_EMULATOR_BASE"]
+print(json.load(urllib.request.urlopen(base + "/_emulator/requests?since=1000000000", timeout=30))["next"])'
+}
+count_calls() {
+  "$VENV/bin/python" -c 'import json, os, sys, urllib.request
+base = os.environ["FLEETOPS_EMULATOR_BASE"]
+log = json.load(urllib.request.urlopen(base + "/_emulator/requests?since=" + sys.argv[1], timeout=30))["requests"]
+print(len(log), sum(1 for r in log if r["write"]))' "$1"
 }
 
 say "First run: policies and a fleet, federation and its kubeconfig, three clusters registered in parallel"

@@ -32,8 +32,10 @@ failed=0
 cd "$COLL/extensions"
 for scenario in "${scenarios[@]}"; do
   echo "=== molecule scenario: $scenario"
-  curl -sf -X POST "$FLEETOPS_EMULATOR_BASE/_emulator/reset" >/dev/null
+  "$VENV/bin/python" -c 'import os, urllib.request
+urllib.request.urlopen(urllib.request.Request(os.environ["FLEETOPS_EMULATOR_BASE"] + "/_emulator/reset", method="POST"), timeout=30)'
   rm -rf "$HW_TOKEN_CACHE_DIR"  # the reset dropped the tokens
+  molecule reset -s "$scenario" >/dev/null 2>&1 || true  # no state left from an earlier run (prepare runs again)
   start=$(date +%s)
   if molecule test -s "$scenario"; then
     echo "=== $scenario: PASS ($(( $(date +%s) - start ))s)"

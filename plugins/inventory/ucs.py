@@ -9,7 +9,7 @@ name: ucs
 short_description: Huawei Cloud UCS clusters as inventory hosts
 version_added: 0.1.0
 author:
-  - fleetops.cloud contributors
+  - fleetops.cloud contributors (@fleetops)
 description:
   - Turns the clusters registered in Huawei Cloud UCS into inventory hosts, one host per cluster.
   - Each host gets the cluster's id, category, type, provider, region, fleet, phase, Kubernetes version and API

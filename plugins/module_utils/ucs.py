@@ -136,7 +136,7 @@ def canonical_bindings(bindings):
 
 
 def normalize_cluster(obj):
-    """A cluster object with one spelling for the drifting fields and ``ruleNamespaces`` as bindings."""
+    """A cluster object with one spelling for the drifting fields (``projectID``, ``clusterGroupID``, ``IsDownloadedCert``)."""
     obj = _meta_spec_status(obj)
     _alias(obj["spec"], _CLUSTER_SPEC_ALIASES)
     return obj

@@ -150,7 +150,12 @@ options:
     default: false
   wait:
     description:
-      - Wait until an asynchronous delete has finished (the pool is gone). Ignored in check mode.
+      - With O(state=absent), wait until the asynchronous delete has finished (the pool is gone).
+        A pool whose delete was already started elsewhere is only waited for (C(changed=false)).
+      - O(recreate=true) always waits for the delete, because the new pool takes the same name.
+      - With O(state=present), a pool that is being deleted keeps its name until it is gone; the module waits for
+        that and then creates the pool anew.
+      - Never waits in check mode.
     type: bool
     default: true
   wait_timeout:

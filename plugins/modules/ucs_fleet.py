@@ -16,8 +16,9 @@ description:
     registered in UCS (see M(fleetops.cloud.ucs_cluster)).
   - Unknown cluster or policy names fail the task before any write.
   - Federation of a fleet is managed by M(fleetops.cloud.ucs_fleet_federation).
-  - "IAM permissions: the UCS fleet management actions (for example the C(UCS FullAccess) system role), and
-    permission on the member clusters, which UCS checks when clusters join or leave."
+  - "Permissions: the UCS API reference names no IAM actions; it states that updating the description needs update
+    permission on the fleet and that deleting a fleet needs operation permission on its clusters (otherwise
+    authentication fails)."
 author:
   - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:

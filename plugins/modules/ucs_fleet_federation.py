@@ -14,7 +14,8 @@ description:
   - Enabling is asynchronous in UCS; with O(wait=true) the module polls the progress job until it succeeds or
     fails. A failure names the failed sub-job (for example C(CreateNetworkResource)) and its reason.
   - A fleet that is already federated (or whose federation is in progress) is not enabled again (C(changed=false)).
-  - "IAM permissions: the UCS fleet and federation actions (for example the C(UCS FullAccess) system role)."
+  - "Permissions: the UCS API reference names no IAM actions for the federation calls; the user needs update
+    rights on the fleet."
 author:
   - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:

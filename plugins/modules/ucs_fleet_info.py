@@ -12,7 +12,7 @@ description:
   - Returns the fleets (C(clustergroups)) of Huawei Cloud UCS with their member clusters and policy bindings,
     following the pagination of the list calls.
   - Never changes anything.
-  - "IAM permissions: read access to UCS fleets and clusters (for example the C(UCS ReadOnlyAccess) system role)."
+  - "Permissions: the UCS API reference names no IAM actions; the user needs read access to the fleets and clusters."
 author:
   - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:

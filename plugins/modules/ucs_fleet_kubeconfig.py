@@ -16,9 +16,13 @@ description:
     only when UCS answers that there is none; it never creates a second one.
   - When O(dest) already holds a kubeconfig written by this module for the same fleet whose certificate is still
     valid for at least O(min_valid_days) days, nothing is done and no API call is made (unless O(force=true)).
+  - To recognise its own file without an API call, the module records the fleet (name and id) and the expiry in the
+    kubeconfig's C(extensions) list (entry C(fleetops.cloud/fleet)); C(kubectl) and the Kubernetes clients ignore it.
+    The expiry is the one of the client certificate when the kubeconfig has one, otherwise download time plus
+    O(duration).
   - Key material (certificates, keys, tokens) is never returned nor shown in a diff.
-  - "IAM permissions: the UCS federation actions (for example the C(UCS FullAccess) system role); creating the
-    connection also needs VPC endpoint permissions (C(vpcep:endpoints:create)) in O(connection_project_id)."
+  - "Permissions: the UCS API reference names no IAM actions for these calls. Creating the connection creates a VPC
+    endpoint (C(vpcep)) in O(connection_project_id), so the user also needs the right to create VPC endpoints there."
 author:
   - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:

@@ -16,8 +16,8 @@ description:
     resources inside each content does not matter.
   - The policies are then bound to fleets with M(fleetops.cloud.ucs_fleet) (O(fleetops.cloud.ucs_fleet#module:policies))
     or to clusters with M(fleetops.cloud.ucs_cluster).
-  - "IAM permissions: the UCS policy management actions (for example the C(UCS FullAccess) or C(UCS Administrator)
-    system roles) of the account."
+  - "Permissions: the UCS API reference names no IAM actions for the policy calls; the user needs UCS
+    permission management rights in the account."
 author:
   - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:

@@ -11,7 +11,7 @@ version_added: 1.0.0
 description:
   - Returns the permission policies (C(rules)) of Huawei Cloud UCS, following the pagination of the list call.
   - Never changes anything.
-  - "IAM permissions: read access to UCS policy management (for example the C(UCS ReadOnlyAccess) system role)."
+  - "Permissions: the UCS API reference names no IAM actions for the list call; the user needs read access to UCS."
 author:
   - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:

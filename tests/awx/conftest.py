@@ -28,8 +28,8 @@ def tarball(tmp_path_factory, galaxy_meta):
     out = str(tmp_path_factory.mktemp("build"))
     result = run([tool("ansible-galaxy"), "collection", "build", ROOT, "--output-path", out, "--force"])
     assert result.returncode == 0, result.stdout + result.stderr
-    expected = os.path.join(out, "%s-%s-%s.tar.gz" % (galaxy_meta["namespace"], galaxy_meta["name"],
-                                                     galaxy_meta["version"]))
+    artifact = "%s-%s-%s.tar.gz" % (galaxy_meta["namespace"], galaxy_meta["name"], galaxy_meta["version"])
+    expected = os.path.join(out, artifact)
     assert glob.glob(os.path.join(out, "*.tar.gz")) == [expected]
     return expected
 

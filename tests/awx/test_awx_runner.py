@@ -243,7 +243,12 @@ def test_cluster_registration_with_injected_credential(emulator, installed, tmp_
     log = _requests_since(emulator, since)["requests"]
     registers = [r for r in log if r["service"] == "ucs" and r["method"] == "POST" and r["path"] == "/v1/clusters"]
     assert len(registers) == 2 and all(r["status"] == 201 for r in registers), registers
-    clusters = requests.get(emulator["base"] + "/_emulator/state", timeout=10).json()
-    text = json.dumps(clusters)
-    assert "awx-edge-1" in text and "cce-prod-01" in text
+    # The agent went onto the member cluster through kubernetes.core, and both clusters ended up Available.
+    assert [r for r in log if r["service"] == "k8s" and r["write"]], "the agent manifests were not applied"
+    phases = {}
+    for event in runner.events:
+        facts = event.get("event_data", {}).get("res", {}).get("ansible_facts", {})
+        if event.get("event") == "runner_on_ok" and "cluster_registration_phase" in facts:
+            phases[event["event_data"]["host"]] = facts["cluster_registration_phase"]
+    assert phases == {"awx-edge-1": "Available", "cce-prod-01": "Available"}
     _assert_no_secret(runner, private, _secrets(emulator, home))

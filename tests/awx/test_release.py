@@ -9,6 +9,7 @@ import tarfile
 
 import pytest
 import yaml
+from packaging.version import Version
 
 from awx_helpers import ROOT, run, tool, tool_env
 
@@ -56,7 +57,7 @@ def test_every_module_is_in_the_action_group(module_names):
     assert sorted(module_names) == on_disk
 
 
-def test_ansible_doc_every_module(installed, module_names):
+def test_ansible_doc_every_module(installed, module_names, galaxy_meta):
     env = tool_env({"ANSIBLE_COLLECTIONS_PATH": installed})
     fqcns = ["fleetops.cloud.%s" % m for m in module_names]
     result = run([tool("ansible-doc"), "-t", "module", "--json"] + fqcns, env=env, timeout=300)
@@ -68,6 +69,9 @@ def test_ansible_doc_every_module(installed, module_names):
         doc = data["doc"]
         assert doc.get("short_description") and doc.get("description"), fqcn
         assert doc.get("version_added"), "%s has no version_added (antsibull-changelog needs it)" % fqcn
+        added, current = str(doc["version_added"]), str(galaxy_meta["version"])
+        assert Version(added) <= Version(current), \
+            "%s: version_added %s is after the collection's version %s" % (fqcn, added, current)
         options = doc.get("options") or {}
         assert {"access_key", "secret_key", "password", "endpoints"} <= set(options), \
             "%s does not extend fleetops.cloud.auth" % fqcn
@@ -104,7 +108,11 @@ _CORE_INVENTORY_ENV = ("ANSIBLE_INVENTORY_USE_EXTRA_VARS", "ANSIBLE_INVENTORY_CA
 
 
 def test_galaxy_importer_accepts_the_tarball(tarball, module_names, tmp_path):
-    result = run([tool("python"), "-m", "galaxy_importer.main", tarball], cwd=str(tmp_path), timeout=900)
+    """galaxy-importer as Galaxy / Automation Hub run it, minus its ansible-lint step: ansible-lint findings are
+    only ever warnings there, the importer kills it after 180 s (an ERROR line, timing-dependent on a loaded
+    machine), and ``make lint`` already runs ansible-lint with the same production profile on every change."""
+    env = tool_env({"GALAXY_IMPORTER_RUN_ANSIBLE_LINT": "false"})
+    result = run([tool("python"), "-m", "galaxy_importer.main", tarball], cwd=str(tmp_path), env=env, timeout=900)
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-4000:]
     assert "Importer processing completed successfully" in result.stdout, log[-4000:]

@@ -213,6 +213,18 @@ def _parse_json_callback(stdout):
         return None
 
 
+def collections_path():
+    """Where ``ansible_collections/fleetops/cloud`` is reachable: ``ANSIBLE_COLLECTIONS_PATH`` (set by make), else the
+    ``PYTHONPATH`` entry that holds it (how the suite is run by hand)."""
+    candidates = [p for p in os.environ.get("ANSIBLE_COLLECTIONS_PATH", "").split(os.pathsep) if p]
+    candidates += [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    for path in candidates:
+        if os.path.isdir(os.path.join(path, "ansible_collections", "fleetops", "cloud")):
+            return path
+    raise RuntimeError("fleetops.cloud is not reachable as <dir>/ansible_collections/fleetops/cloud through "
+                       "ANSIBLE_COLLECTIONS_PATH or PYTHONPATH")
+
+
 def run_playbook(playbook, workdir, extra_vars, inventory=None, forks=5, verbosity=0, diff=False,
                  json_callback=True, timeout=PLAYBOOK_TIMEOUT, env=None):
     """Run ``ansible-playbook`` with the JSON callback (or the default one); return a ``PlaybookRun``."""
@@ -237,7 +249,7 @@ def run_playbook(playbook, workdir, extra_vars, inventory=None, forks=5, verbosi
         cmd.append("--diff")
     cmd.append(os.path.join(PLAYBOOKS, playbook) if not os.path.isabs(playbook) else playbook)
     run_env = dict(os.environ)
-    coll_parent = os.environ.get("FLEETOPS_COLLECTIONS_PATH", "/tmp/fleetops-dev")
+    coll_parent = collections_path()
     run_env.update({
         "ANSIBLE_COLLECTIONS_PATH": coll_parent,
         "PYTHONPATH": coll_parent,

@@ -76,20 +76,6 @@ def baseline(rel):
     base.cleanup()
 
 
-def test_fault_free_baseline(rel, baseline):
-    run, state, log = baseline.result()
-    assert run.rc == 0, run.explain()
-    assert not run.failures(), run.explain()
-    canon = rel.canonical_state(state)
-    assert len(canon["clusters"]) == CLUSTERS
-    assert all(c["spec"]["clusterGroupID"] == "fleets:rel-fleet" for c in canon["clusters"].values())
-    assert canon["stacks"]["rel-stack"]["status"] == "CREATE_COMPLETE"
-    assert list(canon["executions"]) == ["rel-run"]
-    assert not rel.duplicates(state)
-    rel.record_figure("faults.baseline", {"seconds": round(run.duration, 1), "requests": len(log),
-                                          "writes": sum(1 for e in log if e["write"])})
-
-
 def check_no_repeat_after_success(rel, log, state, base_log, base_state):
     """Writes repeated after a definite (delivered 2xx) success, as ``{write identity: count}``.
 
@@ -126,46 +112,106 @@ def check_no_repeat_after_success(rel, log, state, base_log, base_state):
     return problems
 
 
-def test_faults_per_seed(rel, baseline, seeds, emulators, workdir):
-    per_seed = {}
+def _one_seed(rel, emulators, workdir, seed, base_state, base_log, base_canon):
+    emu = emulators("emu-%d" % seed, "--speed", "50", "--seed", str(seed))
+    emu.set_faults(FAULT_SPEC)
+    value = run_scenario(rel, emu, os.path.join(workdir, "seed-%d" % seed), TASK_RETRIES)
+    emu.set_faults("off")
+    return _evaluate(rel, seed, value, base_state, base_log, base_canon)
+
+
+def _evaluate(rel, seed, value, base_state, base_log, base_canon):
+    run, state, log = value
+    kinds = collections.Counter(e["fault"] for e in log if e.get("fault"))
+    figures = {"rc": run.rc, "seconds": round(run.duration, 1), "requests": len(log),
+               "faulted": sum(kinds.values()), "by_kind": dict(kinds), "task_retries": run.task_retries(),
+               "failed_tasks": len(run.failures())}
+    canon = rel.canonical_state(state)
+    dups = rel.duplicates(state)
+    repeats = check_no_repeat_after_success(rel, log, state, base_log, base_state)
+    figures.update(state_equal=canon == base_canon, duplicates=dups, repeated_writes=repeats)
     problems = []
+    if run.rc != 0 or run.failures():
+        problems.append("seed %d: the play did not complete: %s" % (seed, run.explain()))
+    if canon != base_canon:
+        diff = dict((k, {"faulted": canon[k], "baseline": base_canon[k]}) for k in canon if canon[k] != base_canon[k])
+        problems.append("seed %d: final state differs from the fault-free run: %s" % (seed, json.dumps(diff)[:3000]))
+    if dups:
+        problems.append("seed %d: duplicates %s" % (seed, dups))
+    if repeats:
+        problems.append("seed %d: writes repeated after a definite success %s" % (seed, repeats))
+    if not kinds:
+        problems.append("seed %d: no fault was injected at all" % seed)
+    return figures, problems
+
+
+def test_faults_per_seed(rel, baseline, seeds, emulators, workdir):
+    """Seeds run two at a time (each against its own emulator); the first overlaps the fault-free run."""
+    per_seed, problems, errors = {}, [], []
+    holder = {}
+
+    def worker(batch):
+        for seed in batch:
+            try:
+                holder[seed] = _one_seed(rel, emulators, workdir, seed, *holder["base"])
+            except Exception as exc:  # pylint: disable=broad-except
+                errors.append("seed %d: %r" % (seed, exc))
+
+    first, rest = seeds[0], list(seeds[1:])
+    # the first seed does not need the baseline until it has finished: run it while the baseline runs
+    first_result = {}
+
+    def first_worker():
+        try:
+            emu = emulators("emu-%d" % first, "--speed", "50", "--seed", str(first))
+            emu.set_faults(FAULT_SPEC)
+            first_result["value"] = run_scenario(rel, emu, os.path.join(workdir, "seed-%d" % first), TASK_RETRIES)
+            emu.set_faults("off")
+        except Exception as exc:  # pylint: disable=broad-except
+            errors.append("seed %d: %r" % (first, exc))
+
+    thread = threading.Thread(target=first_worker)
+    thread.start()
     _run, base_state, base_log = baseline.result()
-    base_canon = rel.canonical_state(base_state)
+    holder["base"] = (base_state, base_log, rel.canonical_state(base_state))
+    threads = [threading.Thread(target=worker, args=(rest[i::2],)) for i in range(2) if rest[i::2]]
+    for extra in threads:
+        extra.start()
+    thread.join(1800)
+    if "value" in first_result:
+        holder[first] = _evaluate(rel, first, first_result["value"], *holder["base"])
+    for extra in threads:
+        extra.join(1800)
     for seed in seeds:
-        emu = emulators("emu-%d" % seed, "--speed", "50", "--seed", str(seed))
-        emu.set_faults(FAULT_SPEC)
-        seed_dir = os.path.join(workdir, "seed-%d" % seed)
-        run, state, log = run_scenario(rel, emu, seed_dir, TASK_RETRIES)
-        emu.set_faults("off")
-        kinds = collections.Counter(e["fault"] for e in log if e.get("fault"))
-        figures = {"rc": run.rc, "seconds": round(run.duration, 1), "requests": len(log),
-                   "faulted": sum(kinds.values()), "by_kind": dict(kinds), "task_retries": run.task_retries(),
-                   "failed_tasks": len(run.failures())}
-        canon = rel.canonical_state(state)
-        dups = rel.duplicates(state)
-        repeats = check_no_repeat_after_success(rel, log, state, base_log, base_state)
-        figures.update(state_equal=canon == base_canon, duplicates=dups, repeated_writes=repeats)
-        per_seed[seed] = figures
-        if run.rc != 0 or run.failures():
-            problems.append("seed %d: the play did not complete: %s" % (seed, run.explain()))
-        if canon != base_canon:
-            diff = dict((k, {"faulted": canon[k], "baseline": base_canon[k]}) for k in canon if canon[k] != base_canon[k])
-            problems.append("seed %d: final state differs from the fault-free run: %s" % (seed, json.dumps(diff)[:3000]))
-        if dups:
-            problems.append("seed %d: duplicates %s" % (seed, dups))
-        if repeats:
-            problems.append("seed %d: writes repeated after a definite success %s" % (seed, repeats))
-        if not kinds:
-            problems.append("seed %d: no fault was injected at all" % seed)
-    total = len(per_seed)
+        if seed in holder:
+            per_seed[seed], seed_problems = holder[seed]
+            problems.extend(seed_problems)
+    problems.extend(errors)
     rel.record_figure("faults.seeds", per_seed)
     rel.record_figure("faults.summary", {
-        "spec": FAULT_SPEC, "seeds": total,
+        "spec": FAULT_SPEC, "seeds": len(seeds), "clusters": CLUSTERS,
         "completed": sum(1 for f in per_seed.values() if f["rc"] == 0 and not f["failed_tasks"]),
         "state_equal": sum(1 for f in per_seed.values() if f["state_equal"]),
         "no_duplicates": sum(1 for f in per_seed.values() if not f["duplicates"]),
         "no_repeated_write": sum(1 for f in per_seed.values() if not f["repeated_writes"]),
         "faults_injected": sum(f["faulted"] for f in per_seed.values()),
         "requests": sum(f["requests"] for f in per_seed.values()),
+        "task_retries": sum(f["task_retries"] for f in per_seed.values()),
     })
+    assert len(per_seed) == len(seeds), errors
     assert not problems, "\n".join(problems)
+
+
+def test_fault_free_baseline(rel, baseline):
+    """Runs after the seeds (which overlap it): the fault-free run itself is complete and sane."""
+    run, state, log = baseline.result()
+    assert run.rc == 0, run.explain()
+    assert not run.failures(), run.explain()
+    canon = rel.canonical_state(state)
+    assert len(canon["clusters"]) == CLUSTERS
+    assert all(c["spec"]["clusterGroupID"] == "fleets:rel-fleet" for c in canon["clusters"].values())
+    assert canon["stacks"]["rel-stack"]["status"] == "CREATE_COMPLETE"
+    assert list(canon["executions"]) == ["rel-run"]
+    assert not rel.duplicates(state)
+    rel.record_figure("faults.baseline", {"seconds": round(run.duration, 1), "requests": len(log),
+                                          "writes": sum(1 for e in log if e["write"])})
