@@ -20,9 +20,9 @@ started=$(date +%s)
 # 1. The collection, where ansible-playbook finds it.
 if [ "${FLEETOPS_DEMO_BUILD:-0}" = 1 ]; then
   say "Building the collection and installing it into $WORK/collections"
+  export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
   ansible-galaxy collection build --force --output-path "$WORK/build" "$ROOT" >/dev/null
   ansible-galaxy collection install --offline --force -p "$WORK/collections" "$WORK"/build/fleetops-cloud-*.tar.gz >/dev/null
-  export ANSIBLE_COLLECTIONS_PATH="$WORK/collections"
 else
   COLL_PARENT=${COLL_PARENT:-/tmp/fleetops-dev}
   mkdir -p "$COLL_PARENT/ansible_collections/fleetops"

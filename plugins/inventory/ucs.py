@@ -70,16 +70,17 @@ keyed_groups:
 compose:
   ansible_connection: "'local'"
 
-# Only the members of one fleet, with the inventory cached for an hour
-plugin: fleetops.cloud.ucs
-fleets:
-  - production
-cache: true
-cache_plugin: ansible.builtin.jsonfile
-cache_connection: ~/.cache/fleetops/inventory
-cache_timeout: 3600
-groups:
-  unhealthy: ucs_phase != 'Available'
+# inventory/production.ucs.yml — only the members of one fleet, cached for an hour:
+#
+# plugin: fleetops.cloud.ucs
+# fleets:
+#   - production
+# cache: true
+# cache_plugin: ansible.builtin.jsonfile
+# cache_connection: ~/.cache/fleetops/inventory
+# cache_timeout: 3600
+# groups:
+#   unhealthy: ucs_phase != 'Available'
 '''
 
 from ansible.errors import AnsibleError

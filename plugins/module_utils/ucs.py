@@ -22,7 +22,7 @@ import copy
 import json
 import re
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, FleetopsError
 from ansible_collections.fleetops.cloud.plugins.module_utils.compare import pick
 
 SERVICE = "ucs"
@@ -62,6 +62,48 @@ _JOB_SPEC_ALIASES = {
     "resourceID": ("resourceId",),
     "subJobs": ("subjobs", "sub_jobs"),
 }
+
+
+# Source 3.1.6: the access info call answers 200 with "已下载" ("already downloaded") once the one-shot agent
+# certificate was taken (the SDK models the 200 body as a list of strings, so it sees ``["已下载"]``).
+ALREADY_DOWNLOADED = u"\u5df2\u4e0b\u8f7d"
+_ALREADY_DOWNLOADED_EN = ("already downloaded", "already been downloaded")
+
+
+def is_already_downloaded(body):
+    """Whether an access-info answer (or an error message) is the "already downloaded" text, not manifests.
+
+    Recognised: the plain text or JSON string ``已下载`` (with or without more words), a list holding only such
+    strings (the SDK's ``list[str]`` view), and the English wording some gateways use.
+    """
+    if isinstance(body, (list, tuple)):
+        return bool(body) and all(isinstance(item, str) and is_already_downloaded(item) for item in body)
+    if not isinstance(body, str):
+        return False
+    text = body.strip().strip('"').strip()
+    if text.startswith("[") or text.startswith("{"):
+        try:
+            return is_already_downloaded(json.loads(text))
+        except ValueError:
+            return False
+    lowered = text.lower()
+    return ALREADY_DOWNLOADED in text or any(words in lowered for words in _ALREADY_DOWNLOADED_EN)
+
+
+class CertificateTakenError(FleetopsError):
+    """The agent certificate of a cluster was already downloaded: UCS will not hand it out again.
+
+    Raised by ``UcsApi.get_cluster_accessinfo`` for the documented 200 "已下载" answer and for a 4xx error saying the
+    same; ``status`` is the HTTP status and ``error`` the ``ApiError`` (None for the 200 answer).
+    """
+
+    def __init__(self, cluster_id, status, error=None):
+        self.cluster_id = cluster_id
+        self.status = status
+        self.error = error
+        super(CertificateTakenError, self).__init__(
+            "The agent certificate of cluster %s was already downloaded (UCS answered %s: %s)."
+            % (cluster_id, status, ALREADY_DOWNLOADED))
 
 
 class UcsNotFoundError(ConfigurationError):
@@ -199,11 +241,46 @@ def bindings_view(bindings):
     return [{"policies": b["ruleIDs"], "namespaces": b["namespaces"]} for b in normalize_bindings(bindings)]
 
 
+def _add_unique(out, names):
+    for name in names or []:
+        if isinstance(name, str) and name and name not in out:
+            out.append(name)
+    return out
+
+
+def fleet_namespaces(rule_namespaces):
+    """The namespaces a fleet's policies are bound to, from its ``spec.ruleNamespaces``.
+
+    Source table 3-155 and the SDK (``ClusterGroupSpec.rule_namespaces: list[str]``) make it a list of namespace
+    names, with no policy ids; the object form of clusters (``{rules, namespaces}``) is read too, in case a
+    deployment answers with it.  De-duplicated, in the order given.
+    """
+    out = []
+    for item in rule_namespaces or []:
+        if isinstance(item, str):
+            _add_unique(out, [item])
+        elif isinstance(item, dict) and item.get("rules"):
+            _add_unique(out, item.get("namespaces"))
+    return out
+
+
+def bindings_namespaces(bindings):
+    """The namespaces that bindings bind at least one policy to (what a fleet reports once they are applied)."""
+    out = []
+    for item in normalize_bindings(bindings):
+        if item["ruleIDs"]:
+            _add_unique(out, item["namespaces"])
+    return out
+
+
 def fleet_view(fleet, members):
-    """A fleet as the modules return it: the API object plus ``clusters`` (members) and ``policies`` (bindings)."""
+    """A fleet as the modules return it: the API object plus ``clusters`` (members) and ``policy_namespaces``.
+
+    UCS reports only the namespaces of a fleet's policy bindings, not the policies (see ``fleet_namespaces``).
+    """
     view = copy.deepcopy(fleet)
     view["clusters"] = member_list(members)
-    view["policies"] = bindings_view(fleet.get("spec", {}).get("ruleNamespaces"))
+    view["policy_namespaces"] = fleet_namespaces(fleet.get("spec", {}).get("ruleNamespaces"))
     return view
 
 
@@ -376,13 +453,25 @@ class UcsApi(object):
         return True
 
     def get_cluster_accessinfo(self, cluster_id, vpcendpoint=None, region=None):
-        """The one-shot agent manifests of an attached/on-premise cluster (list of k8s objects or strings)."""
+        """The one-shot agent manifests of an attached/on-premise cluster (list of k8s objects or strings).
+
+        Raises ``CertificateTakenError`` when UCS says the certificate was already downloaded: the documented
+        200 answer ``已下载`` (plain text, a JSON string or a list holding it) or a 4xx error with that text.
+        """
         query = {}
         if vpcendpoint is not None:
             query["vpcendpoint"] = vpcendpoint
         if region is not None:
             query["region"] = region
-        return self._call("GET", "/v1/clusters/%s/accessinfo" % cluster_id, query=query).body
+        try:
+            resp = self._call("GET", "/v1/clusters/%s/accessinfo" % cluster_id, query=query)
+        except ApiError as exc:
+            if exc.status is not None and 400 <= exc.status < 500 and is_already_downloaded(exc.message or ""):
+                raise CertificateTakenError(cluster_id, exc.status, error=exc)
+            raise
+        if is_already_downloaded(resp.body):
+            raise CertificateTakenError(cluster_id, resp.status)
+        return resp.body
 
     def activate_cluster(self, cluster_id):
         """``PUT /v1/clusters/{id}/activation``."""

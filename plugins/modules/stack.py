@@ -125,6 +125,8 @@ options:
     description:
       - Wait until the create, update or delete is complete (or failed).
       - With V(false), the task returns as soon as the service accepted the request.
+      - An operation already in progress when the task starts is always waited for (within O(wait_timeout)),
+        outside check mode, because the service refuses changes to a stack that is busy.
     type: bool
     default: true
   wait_timeout:
@@ -402,6 +404,7 @@ class StackModule(FleetopsModule):
             raise ConfigurationError("timeout is a number of minutes greater than zero")
         parameters = dict(params["parameters"] or {})
         parameters.update(params["secret_parameters"] or {})
+        parameters = dict((key, value) for key, value in parameters.items() if value is not None)
         self.secret_names = set(params["secret_parameters"] or {})
         self.declarations = template_parameters(template)
         compared = dict((environment or {}).get("parameters") or {})

@@ -60,6 +60,9 @@ options:
 notes:
   - "To apply the file: C(kubernetes.core.k8s: {src: <dest>, kubeconfig: <member kubeconfig>}). The cluster turns
     C(Available) once the agent runs; M(fleetops.cloud.ucs_cluster) with O(fleetops.cloud.ucs_cluster#module:wait=true) waits for it."
+  - "UCS answers a second download with status 200 and the text C(已下载) (already downloaded) instead of the manifests;
+    some deployments answer a 4xx error with that text. The module treats both as the certificate being already taken: it fails
+    with the ways to recover and never writes O(dest) from such an answer."
 seealso:
   - module: fleetops.cloud.ucs_cluster
   - module: kubernetes.core.k8s
@@ -154,10 +157,8 @@ except ImportError:  # PyYAML comes with ansible-core; without it the documents 
     PARSE_ERRORS = (ValueError,)
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError
-from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, UcsNotFoundError
-
-ALREADY_DOWNLOADED = u"\u5df2\u4e0b\u8f7d"  # "已下载": the access info answer once the certificate was taken
+from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
+    CertificateTakenError, UcsApi, UcsNotFoundError, is_already_downloaded)
 
 
 def taken_message(name, dest):
@@ -303,13 +304,13 @@ class UcsClusterAgentModule(FleetopsModule):
         try:
             body = self.api.get_cluster_accessinfo(uid, vpcendpoint=self.params.get("vpc_endpoint"),
                                                    region=self.params.get("access_region"))
-        except ApiError as exc:
-            if ALREADY_DOWNLOADED in (exc.message or "") or "already" in (exc.message or "").lower():
-                self.fail(taken_message(name, dest), cluster=label, error=exc.to_dict())
-            raise
+        except CertificateTakenError as exc:
+            # The documented 200 "已下载" answer (or a 4xx saying so): nothing to write, say how to recover.
+            extra = {"error": exc.error.to_dict()} if exc.error is not None else {}
+            self.fail(taken_message(name, dest), cluster=label, **extra)
         objects = manifests_from_answer(body)
         if objects is None:
-            if isinstance(body, str) and (ALREADY_DOWNLOADED in body or "already" in body.lower()):
+            if is_already_downloaded(body):  # the facade already raises for it; never write a file from it
                 self.fail(taken_message(name, dest), cluster=label)
             self.fail("UCS answered the access-info call for cluster %r with something that is not a list of Kubernetes "
                       "objects; nothing was written" % name, cluster=label)

@@ -21,6 +21,15 @@ description:
     authentication fails)."
 author:
   - fleetops.cloud contributors (@fleetops)
+notes:
+  - "UCS reports a fleet's policy bindings only as the list of namespaces its policies are bound to (C(spec.ruleNamespaces),
+    an array of strings; source table ClusterGroupSpec), without the policy ids. The module therefore compares the set of
+    namespaces of O(policies) (entries with at least one policy) with the set UCS reports, and re-applies the bindings
+    only when they differ. A change of policies that keeps exactly the same namespaces (for example another policy for
+    C(default)) is not detected: set O(policies_force=true) for that run, or change the namespaces."
+  - "The policy ids are only known in the run that applies them: the result then carries them in
+    RV(fleet.applied_policies). The API reference does not say that member clusters inherit a fleet's bindings, so the
+    module does not read them from the members."
 extends_documentation_fragment:
   - fleetops.cloud.auth
 attributes:
@@ -64,6 +73,9 @@ options:
       - The permission policy bindings of the fleet. Each entry binds policies to namespaces.
       - The bindings replace the current ones; an empty list removes them all. Not set leaves them alone.
       - The order of the entries, of the policies and of the namespaces does not matter.
+      - UCS reports only the namespaces of a fleet's bindings, not the policies, so the module re-applies the bindings
+        only when the set of namespaces they bind policies to differs from the one UCS reports (see the notes and
+        O(policies_force)).
     type: list
     elements: dict
     suboptions:
@@ -79,6 +91,14 @@ options:
         type: list
         elements: str
         required: true
+  policies_force:
+    description:
+      - Re-apply O(policies) even when the fleet already reports the same namespaces. Needed to change which
+        policies are bound while keeping exactly the same namespaces (UCS does not report the policies of a fleet).
+      - The task then always reports C(changed) (one write); leave it off for idempotent runs.
+      - Ignored when O(policies) is not set.
+    type: bool
+    default: false
   force:
     description:
       - With O(state=absent), take the member clusters out of the fleet first.
@@ -105,6 +125,14 @@ EXAMPLES = r'''
     clusters: [prod-beijing]
     purge_clusters: true
 
+- name: Bind another policy to the same namespaces (UCS reports only namespaces, so force the re-apply)
+  fleetops.cloud.ucs_fleet:
+    name: production
+    policies:
+      - policies: [ops-admin]
+        namespaces: [default, kube-system]
+    policies_force: true
+
 - name: Delete the fleet, taking its members out first
   fleetops.cloud.ucs_fleet:
     name: production
@@ -126,7 +154,7 @@ fleet:
       sample: {"name": "production", "uid": "6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"}
     spec:
       description:
-        - The fleet as UCS describes it; C(description), C(ruleNamespaces), C(federationId), C(federationVersion),
+        - The fleet as UCS describes it; C(description), C(ruleNamespaces) (namespace names, no policy ids), C(federationId), C(federationVersion),
           C(dnsSuffix), C(federationExpirationTimestamp), C(policyId) when set.
       type: dict
       returned: success
@@ -152,11 +180,21 @@ fleet:
           type: str
           returned: success
           sample: 514c1a3c-8ec7-11ec-b384-0255ac100189
-    policies:
-      description: The permission policy bindings, in the form of the O(policies) option (policy ids).
+    policy_namespaces:
+      description:
+        - The namespaces the fleet's permission policies are bound to, as UCS reports them (C(spec.ruleNamespaces)),
+          de-duplicated. UCS does not report which policies; see RV(fleet.applied_policies).
+      type: list
+      elements: str
+      returned: success
+      sample: [default, kube-system]
+    applied_policies:
+      description:
+        - The bindings this task applied (or would apply, in check mode), in the form of the O(policies) option with
+          policy ids. Only returned when the task wrote the bindings; UCS cannot be asked for them later.
       type: list
       elements: dict
-      returned: success
+      returned: when the bindings were applied
       contains:
         policies:
           description: Ids of the policies of this binding.
@@ -177,7 +215,7 @@ import copy
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
-    UcsApi, bindings_view, canonical_bindings, fleet_view, member_list)
+    UcsApi, bindings_namespaces, bindings_view, fleet_namespaces, fleet_view, member_list)
 
 
 class FleetModule(FleetopsModule):
@@ -192,6 +230,7 @@ class FleetModule(FleetopsModule):
                 policies=dict(type="list", elements="str", required=True),
                 namespaces=dict(type="list", elements="str", required=True),
             )),
+            policies_force=dict(type="bool", default=False),
             force=dict(type="bool", default=False),
         )
         super(FleetModule, self).__init__(argument_spec=argument_spec, supports_check_mode=True)
@@ -259,8 +298,10 @@ class FleetModule(FleetopsModule):
             to_add = [c for c in wanted_clusters if c["metadata"]["uid"] not in member_ids]
             if self.params["purge_clusters"]:
                 to_remove = [c for c in members if c["metadata"]["uid"] not in wanted_ids]
-        update_bindings = bindings is not None and \
-            canonical_bindings(bindings) != canonical_bindings(fleet["spec"].get("ruleNamespaces"))
+        # UCS reports only the namespaces of the bindings (no policy ids): compare those, as sets.
+        update_bindings = bindings is not None and (
+            self.params["policies_force"]
+            or set(bindings_namespaces(bindings)) != set(fleet_namespaces(fleet["spec"].get("ruleNamespaces"))))
 
         if not (update_description or to_add or to_remove or update_bindings):
             return self.exit(changed=False, before=before, after=before, fleet=before)
@@ -273,7 +314,7 @@ class FleetModule(FleetopsModule):
             kept = [c for c in members if c["metadata"]["uid"] not in removed]
             predicted["clusters"] = member_list(kept + to_add)
             if update_bindings:
-                predicted["policies"] = bindings_view(bindings)
+                self.predict_bindings(predicted, bindings)
             return self.exit(changed=True, before=before, after=predicted, fleet=predicted)
 
         if update_description:
@@ -285,15 +326,30 @@ class FleetModule(FleetopsModule):
         if update_bindings:
             self.api.bind_fleet_policies(fleet_id, bindings)
         after = self.read_back(fleet_id)
+        if update_bindings:
+            after["applied_policies"] = bindings_view(bindings)
         return self.exit(changed=True, before=before, after=after, fleet=after)
+
+    @staticmethod
+    def predict_bindings(predicted, bindings):
+        """Check mode: what UCS will report once the bindings are applied, and the bindings themselves."""
+        namespaces = bindings_namespaces(bindings)
+        if namespaces:
+            predicted["spec"]["ruleNamespaces"] = namespaces
+        else:
+            predicted["spec"].pop("ruleNamespaces", None)
+        predicted["policy_namespaces"] = namespaces
+        predicted["applied_policies"] = bindings_view(bindings)
 
     def create(self, name, description, wanted_clusters, bindings):
         cluster_ids = [c["metadata"]["uid"] for c in wanted_clusters or []]
         if self.check_mode:
             predicted = {"metadata": {"name": name}, "spec": {}, "status": {},
-                         "clusters": member_list(wanted_clusters or []), "policies": bindings_view(bindings or [])}
+                         "clusters": member_list(wanted_clusters or []), "policy_namespaces": []}
             if description is not None:
                 predicted["spec"]["description"] = description
+            if bindings:
+                self.predict_bindings(predicted, bindings)
             return self.exit(changed=True, before=None, after=predicted, fleet=predicted)
         try:
             fleet_id = self.api.create_fleet(name, description=description, cluster_ids=cluster_ids)
@@ -315,6 +371,8 @@ class FleetModule(FleetopsModule):
         if bindings:
             self.api.bind_fleet_policies(fleet_id, bindings)
         after = self.read_back(fleet_id)
+        if bindings:
+            after["applied_policies"] = bindings_view(bindings)
         return self.exit(changed=True, before=None, after=after, fleet=after)
 
     def read_back(self, fleet_id):

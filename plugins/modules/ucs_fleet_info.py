@@ -61,7 +61,8 @@ fleets:
       sample: {"name": "production", "uid": "6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"}
     spec:
       description:
-        - C(description), C(ruleNamespaces), C(federationId), C(federationVersion), C(dnsSuffix),
+        - C(description), C(ruleNamespaces) (the namespaces the fleet's policies are bound to, as strings), C(federationId),
+          C(federationVersion), C(dnsSuffix),
           C(federationExpirationTimestamp) and C(policyId) when set.
       type: dict
       returned: success
@@ -77,12 +78,17 @@ fleets:
       elements: dict
       returned: success
       sample: [{"name": "prod-beijing", "id": "514c1a3c-8ec7-11ec-b384-0255ac100189"}]
-    policies:
-      description: The permission policy bindings (C(policies) as policy ids, C(namespaces)).
+    policy_namespaces:
+      description:
+        - The namespaces the fleet's permission policies are bound to, from C(spec.ruleNamespaces), de-duplicated.
+        - UCS reports a fleet's bindings only as these namespace names (an array of strings, per the API reference);
+          it does not say which policies are bound, so this module cannot return the policy ids of a fleet's bindings.
+          M(fleetops.cloud.ucs_fleet) returns them (RV(fleetops.cloud.ucs_fleet#module:fleet.applied_policies)) in the
+          run that applies them.
       type: list
-      elements: dict
+      elements: str
       returned: success
-      sample: [{"policies": ["3dcdef78-65bb-11ee-bdf2-0255ac100033"], "namespaces": ["default"]}]
+      sample: [default, kube-system]
 '''
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule

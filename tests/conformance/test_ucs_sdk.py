@@ -357,8 +357,6 @@ def test_fleet_associated_rules(client, ctx):
     assert got.spec.rule_namespaces
 
 
-@pytest.mark.xfail(strict=True, reason="emulator: ClusterGroup spec.ruleNamespaces is a list of {rules, namespaces} "
-                                       "objects; source 3.2.5 table 3-155 and the SDK say an array of strings")
 def test_fleet_rule_namespaces_are_strings(client, ctx):
     (fleet,) = need(ctx, "fleet")
     got = client.show_cluster_group(ucs_model.ShowClusterGroupRequest(clustergroupid=fleet))
@@ -520,8 +518,6 @@ def test_access_info_one_shot(client, ctx):
                  400)
 
 
-@pytest.mark.xfail(strict=True, reason="emulator: a second accessinfo call answers 400 UCS.01020002 (documented as a 500 "
-                                       "code); source 3.1.6 documents it under 200: returns \"已下载\"")
 def test_access_info_second_call_per_source(ctx):
     status, text = need(ctx, "access_info_second")[0]
     assert status == 200

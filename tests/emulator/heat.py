@@ -66,7 +66,8 @@ string ``"<resource>.<attribute>"``.  ``get_resource`` gives the resource's phys
 stack id and the resource name).  Functions evaluated in outputs and properties: ``get_param``, ``get_attr``,
 ``get_resource``, ``list_join``, ``str_replace``; others are returned as written.
 
-YAML is parsed with PyYAML when it is importable (it is wherever Ansible is); otherwise with the built-in
+YAML is parsed with PyYAML when it is importable (it is wherever Ansible is; imported on the first YAML
+document, not at start-up); otherwise with the built-in
 ``mini_yaml_load``, which reads the subset templates use (block and flow collections, plain and quoted scalars,
 ``|``/``>`` block scalars, comments; no anchors, tags or multi-documents).  Dates such as
 ``heat_template_version: 2018-08-31`` stay strings, as in Heat.
@@ -80,11 +81,6 @@ import uuid
 from urllib.parse import unquote, urlsplit
 
 from core import heat_error
-
-try:
-    import yaml
-except ImportError:  # pragma: no cover - PyYAML comes with Ansible
-    yaml = None
 
 STACK_OP_DELAY = 2.0
 MASK = "******"
@@ -131,14 +127,26 @@ def _next_seq(heat):
 
 # ------------------------------------------------------------------------------------------------ parsing
 
-if yaml is not None:
-    class _Loader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
-        """SafeLoader that keeps timestamps (template versions) as strings, like Heat's loader."""
+_YAML = {}  # "module" and "loader" once PyYAML was looked for (lazily: importing it costs start-up time)
 
-    def _timestamp_as_str(loader, node):
-        return loader.construct_scalar(node)
 
-    _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_str)
+def _yaml():
+    """(yaml module, loader class) -- or (None, None) without PyYAML -- imported on the first YAML document."""
+    if "module" not in _YAML:
+        try:
+            import yaml  # pylint: disable=import-outside-toplevel
+        except ImportError:  # pragma: no cover - PyYAML comes with Ansible
+            _YAML.update(module=None, loader=None)
+        else:
+            class _Loader(yaml.SafeLoader):  # pylint: disable=too-many-ancestors
+                """SafeLoader that keeps timestamps (template versions) as strings, like Heat's loader."""
+
+            def _timestamp_as_str(loader, node):
+                return loader.construct_scalar(node)
+
+            _Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_str)
+            _YAML.update(module=yaml, loader=_Loader)
+    return _YAML["module"], _YAML["loader"]
 
 
 def _parse_document(text, what):
@@ -149,6 +157,7 @@ def _parse_document(text, what):
     try:
         doc = json.loads(text)
     except ValueError:
+        yaml, loader = _yaml()
         if yaml is None:
             try:
                 doc = mini_yaml_load(text)
@@ -156,7 +165,7 @@ def _parse_document(text, what):
                 raise _bad("Error parsing %s: %s" % (what, exc))
         else:
             try:
-                doc = yaml.load(text, Loader=_Loader)  # nosec - SafeLoader subclass
+                doc = yaml.load(text, Loader=loader)  # nosec - SafeLoader subclass
             except yaml.YAMLError as exc:
                 raise _bad("Error parsing %s: %s" % (what, exc))
     if not isinstance(doc, dict):

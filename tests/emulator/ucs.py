@@ -70,6 +70,7 @@ FEDERATION_VERSION = "v1.7.0"
 SUBJOB_SECONDS = 1.0      # emulated seconds per federation sub-job (divided by --speed)
 CCE_IMPORT_SECONDS = 2.0  # emulated seconds before an imported CCE cluster is Available
 MAX_LABELS = 100
+ALREADY_DOWNLOADED = "已下载"  # the 200 answer of a second access info download (source 3.1.6)
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 NAME_RE = re.compile(r"^[a-z]([-a-z0-9]{0,126}[a-z0-9])?$")
@@ -268,6 +269,19 @@ def rule_namespaces(state, bindings):
     return out
 
 
+def fleet_rule_namespaces(bindings):
+    """A fleet's ``ruleNamespaces`` (source table 3-155, SDK ``list[str]``): the namespaces its policies are bound
+    to, de-duplicated, in binding order.  Unlike a cluster's, it carries no policy ids."""
+    out = []
+    for binding in bindings or []:
+        if not binding.get("ruleIDs"):
+            continue
+        for namespace in binding.get("namespaces") or []:
+            if namespace not in out:
+                out.append(namespace)
+    return out
+
+
 def cluster_phase(state, cluster):
     """(phase, reason, message) computed from the time and the member cluster."""
     spec = cluster["spec"]
@@ -427,7 +441,7 @@ def fleet_view(state, fleet):
     spec = {}
     if fleet.get("description"):
         spec["description"] = fleet["description"]
-    namespaces = rule_namespaces(state, fleet.get("rules"))
+    namespaces = fleet_rule_namespaces(fleet.get("rules"))
     if namespaces:
         spec["ruleNamespaces"] = namespaces
     conditions = []
@@ -653,8 +667,9 @@ def access_info(req):
         raise err(400, "UCS.01000011", "Bad query parameter value: vpcendpoint and region go together (private "
                   "network access)")
     if cluster["spec"].get("IsDownloadedCert"):
-        raise err(400, "UCS.01020002", "已下载: the agent certificate of cluster %s has already been downloaded; "
-                  "activate the cluster to issue a new one" % cluster["uid"])
+        # Source 3.1.6: status 200 "returns the access info; if the interface was already called, returns 已下载".
+        # Served as plain text, like the API's other bare-string answers ("update success").
+        return 200, ALREADY_DOWNLOADED
     cluster["spec"]["IsDownloadedCert"] = True
     cluster["updated"] = req.state.now()
     return 200, agent_manifests(cluster, vpcendpoint)

@@ -99,7 +99,7 @@ def test_exhausted_retries_fail_clearly(rel, budget_run, case):
     result = results["%s run" % name]
     before = results["%s before" % name]["json"]["next"]
     after = results["%s after" % name]["json"]["next"]
-    window = [e for e in log if before <= e["seq"] < after]
+    window = [e for e in log if before < e["seq"] <= after]
     faulted = [e for e in window if e.get("fault")]
     assert faulted, "no fault was injected in case %s" % name
     assert result.get("failed") is True, "silent success under a permanent fault: %s" % result

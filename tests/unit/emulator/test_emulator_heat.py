@@ -6,6 +6,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -14,6 +17,8 @@ import core
 import heat as heat_module
 
 yaml = pytest.importorskip("yaml")
+
+EMULATOR_DIR = os.path.dirname(os.path.abspath(heat_module.__file__))
 
 TEMPLATE = """
 heat_template_version: 2018-08-31
@@ -537,13 +542,21 @@ outputs:
 
 @pytest.mark.parametrize("text", [TEMPLATE, FAILING, TRICKY])
 def test_mini_yaml_matches_pyyaml(text):
-    expected = yaml.load(text, Loader=heat_module._Loader)  # nosec - SafeLoader subclass
+    expected = yaml.load(text, Loader=heat_module._yaml()[1])  # nosec - SafeLoader subclass
     assert heat_module.mini_yaml_load(text) == expected
     assert expected["heat_template_version"] == "2018-08-31"
 
 
+def test_pyyaml_is_imported_lazily():
+    """Importing the emulator's Heat part does not import PyYAML (start-up time); the first YAML document does."""
+    code = ("import sys; sys.path.insert(0, %r); import heat; loaded = 'yaml' in sys.modules; "
+            "heat._parse_document('a: 1', 'template'); print(loaded, 'yaml' in sys.modules)" % EMULATOR_DIR)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.split() == ["False", "True"]
+
+
 def test_parse_without_pyyaml(monkeypatch):
-    monkeypatch.setattr(heat_module, "yaml", None)
+    monkeypatch.setattr(heat_module, "_YAML", {"module": None, "loader": None})
     parsed = heat_module._parse_document(TEMPLATE, "template")
     assert parsed["parameters"]["count"]["default"] == 2
     with pytest.raises(core.HttpError) as info:

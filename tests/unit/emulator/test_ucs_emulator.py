@@ -214,8 +214,11 @@ def test_access_info_is_one_shot_until_activation(api):
     assert "--agent-id=%s" % uid in manifests[0]["spec"]["template"]["spec"]["containers"][0]["args"]
     assert set(manifests[1]["data"]) >= {"ca.crt", "proxy-agent.crt", "proxy-agent.key"}
     assert api.ucs("GET", "/v1/clusters/" + uid).json()["spec"]["IsDownloadedCert"] is True
-    again = assert_error(api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid), 400, "UCS.01020002")
-    assert "已下载" in again["error_msg"]
+    # source 3.1.6: a later call answers 200 "已下载" (plain text), never the certificate again
+    again = api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid)
+    assert (again.status_code, again.text) == (200, "已下载")
+    assert again.headers["Content-Type"].startswith("text/plain")
+    assert api.ucs("GET", "/v1/clusters/" + uid).json()["spec"]["IsDownloadedCert"] is True
     assert_text(api.ucs("PUT", "/v1/clusters/%s/activation" % uid), 200, "update success")
     assert api.ucs("GET", "/v1/clusters/" + uid).json()["spec"]["IsDownloadedCert"] is False
     assert api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid).status_code == 200
@@ -501,12 +504,26 @@ def test_associated_rules_on_clusters_and_fleets(api):
     assert_text(api.ucs("PUT", "/v1/clustergroups/%s/associatedrules" % fleet, json=binding), 200, "update success")
     expected = [{"rules": [{"ruleID": rid, "ruleName": "ro"}], "namespaces": ["default", "apps"]}]
     assert api.ucs("GET", "/v1/clusters/" + cluster).json()["spec"]["ruleNamespaces"] == expected
-    assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["ruleNamespaces"] == expected
+    # a fleet reports only the namespaces (source table 3-155: Array of strings), in binding order
+    assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["ruleNamespaces"] == ["default", "apps"]
+    # de-duplicated across bindings; a binding without policies binds no namespace
+    rid2 = api.ucs("POST", "/v1/permissions/rules", json={"metadata": {"name": "rw"}, "spec": {"type": "develop"}}).json()["uid"]
+    several = {"ruleIDNamespaces": [{"ruleIDs": [rid2], "namespaces": ["apps", "web"]}, {"ruleIDs": [], "namespaces": ["lost"]},
+                                    {"ruleIDs": [rid], "namespaces": ["default", "apps"]}]}
+    assert_text(api.ucs("PUT", "/v1/clustergroups/%s/associatedrules" % fleet, json=several), 200, "update success")
+    assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["ruleNamespaces"] == ["apps", "web", "default"]
+    listed = [f for f in api.ucs("GET", "/v1/clustergroups").json()["items"] if f["metadata"]["uid"] == fleet]
+    assert listed[0]["spec"]["ruleNamespaces"] == ["apps", "web", "default"]
+    # the emulator does not copy a fleet's bindings onto its member clusters (the source does not say they inherit)
+    assert api.ucs("GET", "/v1/clusters/" + cluster).json()["spec"]["ruleNamespaces"] == expected
+    assert api.ucs("DELETE", "/v1/permissions/rules/" + rid2).status_code == 200
+    assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["ruleNamespaces"] == ["default", "apps"]
     assert_error(api.ucs("PUT", "/v1/clusters/%s/associatedrules" % cluster,
                          json={"ruleIDNamespaces": [{"ruleIDs": [UNKNOWN_ID], "namespaces": []}]}), 400, "UCS.01100003")
     # deleting the policy removes it from the bindings
     assert api.ucs("DELETE", "/v1/permissions/rules/" + rid).status_code == 200
     assert "ruleNamespaces" not in api.ucs("GET", "/v1/clusters/" + cluster).json()["spec"]
+    assert "ruleNamespaces" not in api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]
 
 
 def test_official_sdk_parses_responses(api):

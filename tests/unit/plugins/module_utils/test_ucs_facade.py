@@ -223,3 +223,66 @@ def test_managed_clusters_and_versions():
     assert api.list_managed_clusters(unregistered=True)[0]["spec"]["projectID"] == "p"
     assert client.calls[0]["query"] == {"unregister": "true"}
     assert api.list_cluster_versions() == ["v1.19", "v1.25"]
+
+
+TAKEN = u"\u5df2\u4e0b\u8f7d"  # "已下载"
+
+
+@pytest.mark.parametrize("body", [TAKEN, " %s " % TAKEN, '"%s"' % TAKEN, [TAKEN], '["%s"]' % TAKEN,
+                                  TAKEN + ": the agent certificate was downloaded", "already been downloaded"])
+def test_already_downloaded_answers_are_recognised(body):
+    assert ucs.is_already_downloaded(body) is True
+
+
+@pytest.mark.parametrize("body", [None, "", [], {}, "Failed to get certs", [{"kind": "Secret"}], [TAKEN, '{"kind": "Secret"}'],
+                                  '[{"kind": "Deployment"}]', "update success"])
+def test_other_answers_are_not_already_downloaded(body):
+    assert ucs.is_already_downloaded(body) is False
+
+
+@pytest.mark.parametrize("answer", [TAKEN, [TAKEN], ApiError(status=400, code="UCS.01020002", message=TAKEN + ": taken")])
+def test_accessinfo_already_downloaded_raises_certificate_taken(answer):
+    client = FakeClient(lambda m, p, k: answer)
+    with pytest.raises(ucs.CertificateTakenError) as info:
+        ucs.UcsApi(client).get_cluster_accessinfo(CLUSTER_ID)
+    assert info.value.cluster_id == CLUSTER_ID
+    assert info.value.status == (400 if isinstance(answer, ApiError) else 200)
+    assert (info.value.error is answer) if isinstance(answer, ApiError) else info.value.error is None
+    assert [(c["method"], c["path"]) for c in client.calls] == [("GET", "/v1/clusters/%s/accessinfo" % CLUSTER_ID)]
+
+
+def test_accessinfo_manifests_pass_and_server_errors_stay_api_errors():
+    manifests = [{"kind": "Deployment"}, {"kind": "Secret"}]
+    client = FakeClient(lambda m, p, k: manifests)
+    assert ucs.UcsApi(client).get_cluster_accessinfo(CLUSTER_ID, vpcendpoint="10.0.0.9", region="r1") == manifests
+    assert client.calls[0]["query"] == {"vpcendpoint": "10.0.0.9", "region": "r1"}
+    # the documented 500 UCS.01020002 "Failed to get certs" is a server error, not "already downloaded"
+    boom = ApiError(status=500, code="UCS.01020002", message="Failed to get certs")
+    with pytest.raises(ApiError) as info:
+        ucs.UcsApi(FakeClient(lambda m, p, k: boom)).get_cluster_accessinfo(CLUSTER_ID)
+    assert not isinstance(info.value, ucs.CertificateTakenError) and info.value.status == 500
+
+
+def test_fleet_namespaces_from_strings_or_objects():
+    assert ucs.fleet_namespaces(["default", "apps", "default"]) == ["default", "apps"]
+    assert ucs.fleet_namespaces(None) == []
+    objects = [{"rules": [{"ruleID": "r1"}], "namespaces": ["b", "a"]}, {"rules": [], "namespaces": ["lost"]},
+               {"rules": [{"ruleID": "r2"}], "namespaces": ["a", "c"]}]
+    assert ucs.fleet_namespaces(objects) == ["b", "a", "c"]
+
+
+def test_bindings_namespaces_only_count_entries_with_policies():
+    bindings = [{"ruleIDs": ["r1"], "namespaces": ["web", "default"]}, {"ruleIDs": [], "namespaces": ["lost"]},
+                {"ruleIDs": ["r2"], "namespaces": ["default"]}]
+    assert ucs.bindings_namespaces(bindings) == ["web", "default"]
+    assert ucs.bindings_namespaces([]) == []
+
+
+def test_fleet_view_reports_namespaces_not_policies():
+    fleet = {"metadata": {"name": "f1", "uid": FLEET_ID}, "spec": {"ruleNamespaces": ["default", "apps"]}}
+    members = [{"metadata": {"name": "c1", "uid": CLUSTER_ID}, "spec": {}}]
+    view = ucs.fleet_view(fleet, members)
+    assert view["policy_namespaces"] == ["default", "apps"]
+    assert view["clusters"] == [{"name": "c1", "id": CLUSTER_ID}]
+    assert "policies" not in view
+    assert fleet == {"metadata": {"name": "f1", "uid": FLEET_ID}, "spec": {"ruleNamespaces": ["default", "apps"]}}

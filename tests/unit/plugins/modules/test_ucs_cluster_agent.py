@@ -5,13 +5,26 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
 import json
 import os
 import stat
 
+import pytest
 import yaml
 
+from ansible.module_utils import basic
+
 from ansible_collections.fleetops.cloud.plugins.modules import ucs_cluster_agent as m
+from ansible_collections.fleetops.cloud.tests.unit.conftest import reply
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    patch_module_args = None
+
+CLUSTER_ID = "514c1a3c-8ec7-11ec-b384-0255ac100189"
+TAKEN = u"\u5df2\u4e0b\u8f7d"  # "已下载"
 
 DEPLOYMENT = {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "proxy-agent", "namespace": "kube-system"},
               "spec": {"replicas": 2}}
@@ -69,3 +82,73 @@ def test_the_taken_message_says_how_to_recover():
     msg = m.taken_message("edge-1", "/tmp/x.yaml")
     assert "already downloaded" in msg and "/tmp/x.yaml" in msg
     assert "state=absent" in msg and "register it again" in msg
+
+
+# ---- the module end to end (facade, client, HTTP) against the scripted fake cloud ------------------------------
+
+
+@contextlib.contextmanager
+def module_args(args):
+    if patch_module_args is not None:
+        with patch_module_args(args):
+            yield
+        return
+    saved = basic._ANSIBLE_ARGS
+    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = saved
+
+
+def run_agent(cloud, dest, capsys):
+    args = dict(token="given-token", max_retries=0, endpoints={"ucs": cloud.base + "/ucs"}, cluster=CLUSTER_ID, dest=dest)
+    with module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            m.UcsClusterAgentModule().execute()
+    return exc.value.code, json.loads(capsys.readouterr().out)
+
+
+def script_cluster(cloud, accessinfo):
+    # IsDownloadedCert still false (another process took the certificate in between): only the answer tells
+    cluster = {"metadata": {"name": "edge-1", "uid": CLUSTER_ID},
+               "spec": {"category": "attachedcluster", "type": "privatek8s", "IsDownloadedCert": False}}
+    cloud.script("GET", "/ucs/v1/clusters/" + CLUSTER_ID, reply(200, cluster))
+    cloud.script("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID, accessinfo)
+
+
+@pytest.mark.parametrize("answer", [
+    reply(200, TAKEN),                                                            # the documented 200, plain text
+    reply(200, json.dumps(TAKEN), {"Content-Type": "application/json"}),         # the same as a JSON string
+    reply(200, [TAKEN]),                                                          # the SDK's list[str] shape
+    reply(400, {"error_code": "UCS.01020002", "error_msg": TAKEN}),               # a 4xx saying so
+], ids=["200-text", "200-json-string", "200-list", "400"])
+def test_already_downloaded_answer_fails_with_recovery_and_writes_nothing(fake_cloud, tmp_path, capsys, answer):
+    script_cluster(fake_cloud, answer)
+    dest = str(tmp_path / "agent.yaml")
+    code, result = run_agent(fake_cloud, dest, capsys)
+    assert code == 1 and result["failed"] is True
+    assert "already downloaded" in result["msg"] and "register it again" in result["msg"]
+    assert result["cluster"] == {"uid": CLUSTER_ID, "name": "edge-1"}
+    assert ("error" in result) == (answer["status"] == 400)
+    assert list(tmp_path.iterdir()) == []
+    assert fake_cloud.count("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID) == 1
+
+
+def test_server_error_is_not_taken_for_already_downloaded(fake_cloud, tmp_path, capsys):
+    script_cluster(fake_cloud, reply(500, {"error_code": "UCS.01020002", "error_msg": "Failed to get certs"}))
+    code, result = run_agent(fake_cloud, str(tmp_path / "agent.yaml"), capsys)
+    assert code == 1
+    assert "already downloaded" not in result["msg"] and "UCS.01020002" in result["msg"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_manifests_are_written(fake_cloud, tmp_path, capsys):
+    script_cluster(fake_cloud, reply(200, [DEPLOYMENT, SECRET]))
+    dest = str(tmp_path / "agent.yaml")
+    code, result = run_agent(fake_cloud, dest, capsys)
+    assert code == 0 and result["changed"] is True
+    assert result["objects"] == m.describe([DEPLOYMENT, SECRET])
+    assert "c2VjcmV0LWtleQ" not in json.dumps(result)
+    with open(dest) as handle:
+        assert list(yaml.safe_load_all(handle)) == [DEPLOYMENT, SECRET]
