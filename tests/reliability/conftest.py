@@ -423,6 +423,74 @@ def hook_task(name, path, method="PUT", body=None):
     return {"name": name, "ansible.builtin.uri": args}
 
 
+class Job(object):
+    """A long playbook run started in a thread when the session starts, so that it overlaps the others."""
+
+    def __init__(self, name, func):
+        self.name = name
+        self.value = None
+        self.error = None
+        self.thread = threading.Thread(target=self._run, args=(func,), daemon=True)
+        self.thread.start()
+
+    def _run(self, func):
+        try:
+            self.value = func()
+        except Exception as exc:  # pylint: disable=broad-except
+            self.error = exc
+
+    def result(self, timeout=PLAYBOOK_TIMEOUT * 2):
+        self.thread.join(timeout)
+        if self.thread.is_alive():
+            raise RuntimeError("%s did not finish within %d s" % (self.name, timeout))
+        if self.error is not None:
+            raise self.error
+        return self.value
+
+
+_JOBS = {}
+_SCRATCH = []
+
+
+def start_job(name, func):
+    """Start ``func`` in the background once per session; ``job(name).result()`` waits for it."""
+    if name not in _JOBS:
+        _JOBS[name] = Job(name, func)
+    return _JOBS[name]
+
+
+def job(name):
+    return _JOBS[name]
+
+
+def scratch_dir(prefix):
+    """A private temporary directory removed at the end of the session."""
+    path = tempfile.mkdtemp(prefix="fleetops-reliability-%s-" % prefix)
+    os.chmod(path, 0o700)
+    _SCRATCH.append(path)
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _background_jobs(request):
+    """Test modules may define ``prefetch(config, rel)``: it starts their long playbook runs at once."""
+    _no_proxy_for_loopback()
+    modules = []
+    for item in request.session.items:
+        module = getattr(item, "module", None)
+        if module is not None and module not in modules:
+            modules.append(module)
+    for module in modules:
+        starter = getattr(module, "prefetch", None)
+        if starter is not None:
+            starter(request.config, _Helpers)
+    yield
+    for pending in _JOBS.values():
+        pending.thread.join(PLAYBOOK_TIMEOUT)
+    for path in _SCRATCH:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 class _Helpers(object):
     """The module-level helpers above, as a fixture (test files here are not a package)."""
     run_playbook = staticmethod(run_playbook)
@@ -433,6 +501,9 @@ class _Helpers(object):
     delivered_success = staticmethod(delivered_success)
     record_figure = staticmethod(record_figure)
     write_playbook = staticmethod(write_playbook)
+    start_job = staticmethod(start_job)
+    job = staticmethod(job)
+    scratch_dir = staticmethod(scratch_dir)
     hook_task = staticmethod(hook_task)
     Emulator = Emulator
     playbooks = PLAYBOOKS

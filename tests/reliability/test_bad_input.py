@@ -202,9 +202,8 @@ def _windows(results):
     return out
 
 
-@pytest.fixture(scope="module")
-def matrix(rel, tmp_path_factory, full):
-    workdir = str(tmp_path_factory.mktemp("bad-input"))
+def _matrix(rel, full):
+    workdir = rel.scratch_dir("bad-input")
     emu = rel.Emulator(os.path.join(workdir, "emu"), ["--speed", "50", "--seed", "5"])
     try:
         kubeconfig = os.path.join(workdir, "member.kubeconfig")
@@ -242,9 +241,22 @@ def matrix(rel, tmp_path_factory, full):
         for case, dummy_module, dummy_args, dummy_word in rows:
             start, end = windows.get(case, (0, 0))
             per_case[case] = [e for e in log if start - 0.05 <= e["time"] <= end + 0.05]
-        yield run, results, log, per_case, rows
+        return run, results, log, per_case, rows
     finally:
         emu.stop()
+
+
+def prefetch(config, rel):
+    """Started when the session starts (see conftest): the run overlaps the other tests."""
+    full = config.getoption("--full")
+    rel.start_job("bad_input", lambda: _matrix(rel, full))
+
+
+@pytest.fixture(scope="module")
+def matrix(rel, full):
+    prefetch_config = type("Config", (), {"getoption": staticmethod(lambda name: full)})
+    prefetch(prefetch_config, rel)
+    return rel.job("bad_input").result()
 
 
 def test_matrix_ran(rel, matrix):

@@ -10,8 +10,6 @@ __metaclass__ = type
 import collections
 import json
 import os
-import shutil
-import tempfile
 import threading
 
 import pytest
@@ -35,45 +33,24 @@ def run_scenario(rel, emu, workdir, task_retries):
     return run, emu.state(), emu.requests_since(0)
 
 
-class Baseline(object):
-    """The fault-free run, started in a thread so that it overlaps the first faulted run."""
+def _baseline_run(rel):
+    """The fault-free run (started when the session starts, so that it overlaps the first faulted run)."""
+    workdir = rel.scratch_dir("baseline")
+    emu = rel.Emulator(os.path.join(workdir, "emu"), ["--speed", "50", "--seed", "1"])
+    try:
+        return run_scenario(rel, emu, workdir, 0)
+    finally:
+        emu.stop()
 
-    def __init__(self, rel):
-        self.rel = rel
-        self.workdir = tempfile.mkdtemp(prefix="fleetops-reliability-baseline-")
-        self.value = None
-        self.error = None
-        self.thread = threading.Thread(target=self._run, daemon=True)
-        self.thread.start()
 
-    def _run(self):
-        emu = None
-        try:
-            emu = self.rel.Emulator(os.path.join(self.workdir, "emu"), ["--speed", "50", "--seed", "1"])
-            self.value = run_scenario(self.rel, emu, self.workdir, 0)
-        except Exception as exc:  # pylint: disable=broad-except
-            self.error = exc
-        finally:
-            if emu is not None:
-                emu.stop()
-
-    def result(self):
-        self.thread.join(900)
-        if self.error is not None:
-            raise self.error
-        if self.value is None:
-            raise RuntimeError("the fault-free run did not finish within 900 s")
-        return self.value
-
-    def cleanup(self):
-        shutil.rmtree(self.workdir, ignore_errors=True)
+def prefetch(dummy_config, rel):
+    rel.start_job("baseline", lambda: _baseline_run(rel))
 
 
 @pytest.fixture(scope="module")
 def baseline(rel):
-    base = Baseline(rel)
-    yield base
-    base.cleanup()
+    prefetch(None, rel)
+    return rel.job("baseline")
 
 
 def check_no_repeat_after_success(rel, log, state, base_log, base_state):

@@ -120,15 +120,12 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("kind", _kinds(metafunc.config.getoption("--full")))
 
 
-@pytest.fixture(scope="module")
-def secret_runs(rel, tmp_path_factory, full):
+def _secret_runs(rel, kinds):
     """The playbook once per callback, concurrently, each against its own emulator (both with -vvv and --diff)."""
     out = {}
-    kinds = _kinds(full)
 
     def one(kind):
-        workdir = str(tmp_path_factory.mktemp("secrets-" + kind))
-        os.chmod(workdir, 0o700)
+        workdir = rel.scratch_dir("secrets-" + kind)
         emu = rel.Emulator(os.path.join(workdir, "emu"), ["--speed", "50", "--seed", "11"])
         try:
             run, found, files = _secret_run(rel, emu, workdir, kind == "json")
@@ -150,6 +147,19 @@ def secret_runs(rel, tmp_path_factory, full):
         if isinstance(out.get(kind), Exception):
             raise out[kind]
     return out
+
+
+def prefetch(config, rel):
+    """Started when the session starts (see conftest): the runs overlap the other tests."""
+    kinds = _kinds(config.getoption("--full"))
+    rel.start_job("secrets", lambda: _secret_runs(rel, kinds))
+
+
+@pytest.fixture(scope="module")
+def secret_runs(rel, full):
+    prefetch_config = type("Config", (), {"getoption": staticmethod(lambda name: full)})
+    prefetch(prefetch_config, rel)
+    return rel.job("secrets").result()
 
 
 def test_every_module_ran(secret_runs, kind):

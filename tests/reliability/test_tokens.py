@@ -95,10 +95,9 @@ def test_expired_tokens_refreshed_once(rel, token_emulator, workdir):
                                          "requests_after_expiry": len(after), "seconds": round(run.duration, 1)})
 
 
-@pytest.fixture(scope="module")
-def short_lifetime(rel, tmp_path_factory):
+def _short_lifetime(rel):
     """One run: the lifetime drops to a few seconds (real time) mid-playbook and every token expires."""
-    workdir = str(tmp_path_factory.mktemp("short-lifetime"))
+    workdir = rel.scratch_dir("short-lifetime")
     emu = rel.Emulator(os.path.join(workdir, "emu"), ["--speed", "20", "--seed", "3"])
     try:
         middle = [rel.hook_task("short lifetime, real time", "config", body={"token_lifetime": SHORT_LIFETIME, "speed": 1}),
@@ -113,6 +112,17 @@ def short_lifetime(rel, tmp_path_factory):
                                                 "token_requests": len(token_requests), "service_calls": len(service_calls),
                                                 "seconds": round(run.duration, 1)})
     return after, token_requests, unauthorized
+
+
+def prefetch(dummy_config, rel):
+    """Started when the session starts (see conftest): the run overlaps the other tests."""
+    rel.start_job("short_lifetime", lambda: _short_lifetime(rel))
+
+
+@pytest.fixture(scope="module")
+def short_lifetime(rel):
+    prefetch(None, rel)
+    return rel.job("short_lifetime").result()
 
 
 def test_short_lifetime_play_completes(short_lifetime):
