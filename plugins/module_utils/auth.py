@@ -15,6 +15,8 @@ UCS is global: a password gives a DOMAIN-scoped token. BCE and orchestration get
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import time
+
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import cache_key, is_fresh
 
@@ -133,8 +135,12 @@ def scope_label(creds, scope, project_id=None, project_name=None):
     return "project-name:%s" % (project_name or "")
 
 
-def entry_from_token_response(token, body):
-    """A cache entry from the token and the body of a token response (or a token validation)."""
+def entry_from_token_response(token, body, now=None):
+    """A cache entry from the token and the body of a token response (or a token validation).
+
+    ``issued_at`` is the token's own, else ``now`` (default: the current time): it sets the expiry margin of
+    short-lived tokens (see ``token_cache.expiry_margin``).
+    """
     info = (body or {}).get("token") if isinstance(body, dict) else None
     info = info if isinstance(info, dict) else {}
     project = info.get("project") if isinstance(info.get("project"), dict) else {}
@@ -144,6 +150,8 @@ def entry_from_token_response(token, body):
     return {
         "token": token,
         "expires_at": info.get("expires_at"),
+        "issued_at": info.get("issued_at") or time.strftime("%Y-%m-%dT%H:%M:%SZ",
+                                                             time.gmtime(time.time() if now is None else now)),
         "catalog": info.get("catalog") if isinstance(info.get("catalog"), list) else [],
         "project_id": project.get("id"),
         "project_name": project.get("name"),

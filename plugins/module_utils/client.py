@@ -31,6 +31,7 @@ from urllib.parse import quote, urlsplit
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import (
     ApiError,
     ConfigurationError,
+    OutcomeUnknownError,
 )
 from ansible_collections.fleetops.cloud.plugins.module_utils.auth import (
     AKSK,
@@ -49,6 +50,9 @@ from ansible_collections.fleetops.cloud.plugins.module_utils.transport import (
     Transport,
     requests,
 )
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+RERUN = "run the task again (the module compares before it writes)"
 
 ENDPOINT_ENV = {
     "iam": "HW_IAM_ENDPOINT",
@@ -166,6 +170,10 @@ class CloudClient(object):
         self._token_info = None
         self._tokens = None
         self._cache = None
+        # Writes of this client (one module run): sent (reached the server), applied (2xx) and of unknown outcome.
+        self.writes_sent = 0
+        self.writes_applied = 0
+        self.writes_unknown = 0
 
     # -- configuration -------------------------------------------------------------------------------
     @property
@@ -394,7 +402,41 @@ class CloudClient(object):
         ``headers``: extra headers; ``create=True``: a non-idempotent write, never re-sent once it may have
         reached the server (``OutcomeUnknownError``).
         A 401 with a password token drops the cached token, gets a new one and retries once.
+        An ``ApiError`` raised here carries an ``outcome_note`` (see ``outcome_note``).
         """
+        try:
+            return self._call(service, method, path, query, json, data, files, headers, create)
+        except ApiError as error:
+            if error.outcome_note is None:
+                error.outcome_note = self.outcome_note(error)
+            raise
+
+    def outcome_note(self, error):
+        """The sentence saying what is known about the writes of this run when ``error`` ends it.
+
+        ``unknown`` (a write got 500/502/503/504 or lost its connection): it may or may not have been applied;
+        ``refused``/``not_sent``: this write was not applied; a read: whether any write was made before.
+        None for ``OutcomeUnknownError`` (its message already says so).
+        """
+        if isinstance(error, OutcomeUnknownError):
+            return None
+        outcome = error.write_outcome
+        if outcome == "unknown":
+            what = {"PUT": "update", "PATCH": "update", "DELETE": "deletion"}.get(error.method, "write")
+            return "The outcome is unknown: the %s may or may not have been applied; %s." % (what, RERUN)
+        earlier = self.writes_applied + self.writes_unknown
+        if outcome in ("refused", "not_sent"):
+            text = "The write was refused and not applied" if outcome == "refused" else "The write was not sent"
+            if earlier:
+                return "%s, but earlier writes of this task were (or may have been) applied; %s." % (text, RERUN)
+            return "%s: nothing was changed." % text
+        if earlier:
+            return "Earlier writes of this task were (or may have been) applied; %s." % RERUN
+        if self.writes_sent:
+            return "Nothing was changed: every write was refused."
+        return "Nothing was changed: no write had been sent."
+
+    def _call(self, service, method, path, query, json, data, files, headers, create):
         self._check_service(service)
         kind = self.auth_method(service)
         if "{project_id}" in path:
@@ -466,12 +508,35 @@ class CloudClient(object):
                                        query, headers, body)
             return url, signed, body
 
-        response = self.transport.send(method.upper(), prepare, create=create)
+        write = method.upper() in WRITE_METHODS
+        try:
+            response = self.transport.send(method.upper(), prepare, create=create)
+        except ApiError as error:
+            if write:
+                self._record_write(error)
+            raise
         parsed = parse_body(response.content, response.headers.get("Content-Type"))
         request_id = response.headers.get("X-Request-Id") or response.headers.get("X-Openstack-Request-Id")
         if not 200 <= response.status_code < 300:
-            raise ApiError.from_response(response.status_code, response.headers, parsed, method.upper(), url)
+            error = ApiError.from_response(response.status_code, response.headers, parsed, method.upper(), url)
+            if write:
+                self._record_write(error)
+            raise error
+        if write:
+            self.writes_sent += 1
+            self.writes_applied += 1
         return ApiResponse(response.status_code, response.headers, parsed, request_id)
+
+    def _record_write(self, error):
+        """Count a failed write and set ``error.write_outcome`` from what the transport saw."""
+        reached = getattr(self.transport, "last_reached", True) or isinstance(error, OutcomeUnknownError)
+        if reached:
+            self.writes_sent += 1
+        if isinstance(error, OutcomeUnknownError) or getattr(self.transport, "last_maybe_applied", False):
+            error.write_outcome = "unknown"
+            self.writes_unknown += 1
+        else:
+            error.write_outcome = "refused" if reached else "not_sent"
 
     def close(self):
         """Close the HTTP session."""

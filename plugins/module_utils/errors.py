@@ -124,7 +124,12 @@ class ApiError(FleetopsError):
     Attributes: ``status`` (HTTP status or None), ``code`` (service error code such as ``UCS.01030003``
     or Heat's ``error.title``), ``message``, ``request_id``, ``method``, ``url`` (query secrets removed),
     ``hint`` (plain-language advice or None) and ``body`` (the parsed error body, not returned to users).
+    The client also sets ``write_outcome`` (None for a read, else ``"not_sent"``, ``"refused"`` or ``"unknown"``)
+    and ``outcome_note`` (a sentence saying what is known about the writes of the run, or None).
     """
+
+    write_outcome = None
+    outcome_note = None
 
     def __init__(self, status=None, code=None, message=None, request_id=None, method=None, url=None, hint=None, body=None):
         self.status = status
@@ -169,8 +174,10 @@ class ApiError(FleetopsError):
         return text
 
     def full_message(self):
-        """``describe()`` followed by the hint, when there is one: the text given to ``fail_json(msg=...)``."""
+        """``describe()``, the outcome note and the hint, when set: the text given to ``fail_json(msg=...)``."""
         text = self.describe()
+        if self.outcome_note:
+            text = "%s. %s" % (text.rstrip("."), self.outcome_note)
         if self.hint:
             text = "%s. %s" % (text.rstrip("."), self.hint)
         return text

@@ -7,7 +7,8 @@ Each Ansible task is a new process; without a cache every task would ask IAM for
 * one JSON file per credential set, named by ``cache_key(...)`` (a sha256 that contains no secret);
 * the directory is created with mode 0700, files are written with mode 0600, atomically
   (temporary file in the same directory, then ``os.replace``), so parallel forks never read half a file;
-* an entry is reused until 5 minutes before its ``expires_at``;
+* an entry is reused until 5 minutes before its ``expires_at``, or, for a token that lives less than 10 minutes,
+  until half its lifetime (``expires_at - issued_at``) before it, so short-lived tokens are still reused;
 * ``lock(key)`` serialises the processes that miss at the same moment, so only one of them asks IAM.
 """
 
@@ -69,13 +70,33 @@ def parse_expiry(value):
     return calendar.timegm(parsed) - offset
 
 
-def is_fresh(entry, now=None, margin=EXPIRY_MARGIN):
-    """True when ``entry`` holds a token that does not expire within ``margin`` seconds."""
+def expiry_margin(entry):
+    """Seconds before ``expires_at`` from which the token of ``entry`` is no longer used.
+
+    ``min(EXPIRY_MARGIN, (expires_at - issued_at) / 2)``: five minutes for normal tokens, half the lifetime for
+    tokens that live less than ten minutes. Without a usable ``issued_at`` (older entries): ``EXPIRY_MARGIN``.
+    """
+    if not isinstance(entry, dict):
+        return EXPIRY_MARGIN
+    expires = parse_expiry(entry.get("expires_at"))
+    issued = parse_expiry(entry.get("issued_at"))
+    if expires is None or issued is None or expires <= issued:
+        return EXPIRY_MARGIN
+    return min(EXPIRY_MARGIN, (expires - issued) / 2.0)
+
+
+def is_fresh(entry, now=None, margin=None):
+    """True when ``entry`` holds a token that does not expire within ``margin`` seconds.
+
+    ``margin`` defaults to ``expiry_margin(entry)``.
+    """
     if not isinstance(entry, dict) or not entry.get("token"):
         return False
     expires = parse_expiry(entry.get("expires_at"))
     if expires is None:
         return False
+    if margin is None:
+        margin = expiry_margin(entry)
     return expires - margin > (time.time() if now is None else now)
 
 

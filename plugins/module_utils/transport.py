@@ -34,6 +34,8 @@ from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiEr
 RETRY_STATUSES = (429, 502, 503, 504)
 # Statuses after which a non-idempotent request may have been applied.
 MAYBE_APPLIED_STATUSES = (502, 503, 504)
+# Final statuses after which any write (idempotent or not) may have been applied.
+UNKNOWN_OUTCOME_STATUSES = (500, 502, 503, 504)
 DEFAULT_TIMEOUT = 60
 DEFAULT_MAX_RETRIES = 5
 USER_AGENT = "fleetops.cloud-ansible"
@@ -110,6 +112,10 @@ class Transport(object):
         # Our own auth headers (token or AK/SK signature) must never be replaced by credentials from ~/.netrc.
         self.session.auth = _keep_headers
         self.attempts = 0
+        # About the last ``send``: did any attempt reach the server, and may any attempt have been applied
+        # (a 500/502/503/504 answer, or a connection lost while the request was in flight)?
+        self.last_reached = False
+        self.last_maybe_applied = False
 
     def backoff(self, attempt, retry_after=None):
         """Delay before retry number ``attempt`` (1-based).
@@ -130,9 +136,12 @@ class Transport(object):
         Returns the final ``requests.Response`` (possibly a retryable status after the retries ran out).
         Raises ``ApiError`` (status None) for a connection failure after the retries, and
         ``OutcomeUnknownError`` when a ``create`` request may have reached the server.
+        Sets ``last_reached`` and ``last_maybe_applied`` (see ``__init__``) for the caller's error messages.
         """
         started = time.monotonic()
         attempt = 0
+        self.last_reached = False
+        self.last_maybe_applied = False
         while True:
             attempt += 1
             self.attempts += 1
@@ -148,6 +157,9 @@ class Transport(object):
                                hint="Give the CA bundle of the endpoint with ca_path, or check the endpoint URL.")
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 never_sent = _connect_failed(exc)
+                if not never_sent:
+                    self.last_reached = True
+                    self.last_maybe_applied = True
                 if create and not never_sent:
                     raise OutcomeUnknownError(method=method, url=shown_url,
                                               reason="%s while waiting for the response" % _describe(exc))
@@ -158,6 +170,9 @@ class Transport(object):
                                    hint="Check the endpoint URL, the network path to it, and its TLS settings.")
                 self.sleep(self._delay(attempt, started, None))
                 continue
+            self.last_reached = True
+            if response.status_code in UNKNOWN_OUTCOME_STATUSES:
+                self.last_maybe_applied = True
             if response.status_code not in RETRY_STATUSES:
                 return response
             if create and response.status_code in MAYBE_APPLIED_STATUSES:

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bce_pool
 short_description: Manage Huawei Cloud BCE batch resource pools
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create, update and delete resource pools of Huawei Cloud Batch Container Engine (BCE),
     dedicated pools on a CCE cluster, shared pools on a CCI namespace, and Cromwell pools.
@@ -58,6 +58,7 @@ options:
   cluster_id:
     description:
       - The CCE cluster id (V(dedicate)) or the CCI namespace name (V(shared)). Cannot be changed.
+      - Required to create a V(dedicate) or V(shared) pool (checked before any write).
     type: str
   namespace_id:
     description:
@@ -70,6 +71,7 @@ options:
   bucket_name:
     description:
       - OBS bucket of a Cromwell pool. Cannot be changed.
+      - Required to create a V(cromwell) pool (checked before any write).
     type: str
   cromwell:
     description:
@@ -362,6 +364,14 @@ def is_deleting(pool):
     return str(pool.get("status") or "").lower() in DELETING_STATUSES
 
 
+def missing_create_options(params):
+    """The options a create of a pool of ``params["type"]`` needs but that are unset or empty: a dedicate/shared
+    pool runs on a CCE cluster / CCI namespace (cluster_id), a Cromwell pool keeps its workflows in an OBS bucket
+    (bucket_name)."""
+    needed = {"dedicate": ("cluster_id",), "shared": ("cluster_id",), "cromwell": ("bucket_name",)}
+    return [option for option in needed.get(params["type"], ()) if not params.get(option)]
+
+
 class BcePoolModule(FleetopsModule):
 
     def __init__(self):
@@ -464,6 +474,7 @@ class BcePoolModule(FleetopsModule):
                           fields=immutable, pool=current)
             if p["type"] is None:
                 self.fail("recreate=true needs type to create the pool again.")
+            self.check_create_options()
             if not self.check_mode:
                 # The new pool takes the same name: always wait until the old one is gone.
                 self.delete_and_wait(current, force_wait=True)
@@ -487,10 +498,17 @@ class BcePoolModule(FleetopsModule):
             self.fail("Pool %s disappeared right after its update." % current["guid"])
         self.exit(changed=True, before=current, after=pool, pool=pool, recreated=False)
 
+    def check_create_options(self):
+        """Fail, before any write, when an option the pool's type needs to be created is missing."""
+        missing = missing_create_options(self.params)
+        if missing:
+            self.fail("A %s pool needs %s to be created (pool %s)." % (self.params["type"], " and ".join(missing), self.params["name"]))
+
     def create(self):
         p = self.params
         if p["type"] is None:
             self.fail("Pool %s does not exist: type is required to create it." % p["name"])
+        self.check_create_options()
         body = self.desired_body()
         if self.check_mode:
             return predict_pool(body)

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bce_pool_info
 short_description: List Huawei Cloud BCE batch resource pools
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Lists the resource pools of a Huawei Cloud BCE project, following the API's pagination to the end.
   - Never changes anything.

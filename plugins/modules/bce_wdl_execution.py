@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bce_wdl_execution
 short_description: Submit, stop and delete Huawei Cloud BCE WDL workflow executions
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Runs a WDL workflow in a Cromwell pool of Huawei Cloud Batch Container Engine (BCE), stops it, or deletes it.
   - An execution is found by its exact O(name) (the API's name filter matches substrings; the module keeps only
@@ -62,7 +62,7 @@ options:
   pool:
     description:
       - Name (or guid) of the Cromwell pool (BCE environment) that runs the workflow, sent as C(env_name).
-      - Required to submit.
+      - Required to submit. It is looked up before the submission; an unknown or non-Cromwell pool fails the task.
     type: str
     aliases: [env_name]
   workflow_id:
@@ -406,6 +406,7 @@ class BceWdlExecutionModule(FleetopsModule):
             if "workflow_source" not in self.urls and "workflow_source" not in self.files and not p["workflow_id"]:
                 self.fail("WDL execution %s does not exist: workflow_source (a local file or an OBS URL) or "
                           "workflow_id is required to submit it." % p["name"])
+            self.check_pool()
             if self.check_mode:
                 predicted = self.predict()
                 self.exit(changed=True, before={}, after=predicted, execution=predicted, submitted=True)
@@ -420,6 +421,16 @@ class BceWdlExecutionModule(FleetopsModule):
         if current.get("status") == "Failed":
             self.fail(execution_failure(current), execution=current, submitted=submitted)
         self.exit(changed=submitted, before=before, after=current, execution=current, submitted=submitted)
+
+    def check_pool(self):
+        """Fail, before the submission, when ``pool`` names (or is the guid of) no Cromwell pool of the project."""
+        wanted = self.params["pool"]
+        pools = [pool for pool in self.api.list_pools() if wanted in (pool.get("cluster_name"), pool.get("guid"))]
+        if not pools:
+            self.fail("pool: no BCE pool is named (or has the guid) %r; create it first with fleetops.cloud.bce_pool." % wanted)
+        if not [pool for pool in pools if pool.get("cluster_type") == "cromwell"]:
+            self.fail("pool: the BCE pool %r is a %s pool, not a Cromwell pool (environment) that can run WDL."
+                      % (wanted, pools[0].get("cluster_type")))
 
     def predict(self):
         p = self.params

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: bce_wdl_execution_info
 short_description: List Huawei Cloud BCE WDL workflow executions
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Lists the WDL executions of a Huawei Cloud BCE project with their status summary, following the API's
     pagination to the end. Never changes anything (deleting many executions is M(fleetops.cloud.bce_wdl_execution)'s

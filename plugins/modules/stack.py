@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: stack
 short_description: Create, update and delete orchestration (Heat) stacks, with real change detection
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Manages a stack of an OpenStack-Heat-compatible orchestration service (such as EasyStack resource orchestration).
   - The stack is found by its exact O(name) (names are unique per project).
@@ -88,6 +88,8 @@ options:
     description:
       - "Parameter values, C({name: value}). Lists and dicts are sent as they are."
       - Only the parameters set here are compared with the stack.
+      - Every name must be declared in the template's C(parameters) section; undeclared names fail the task before
+        any call. Values meant for nested templates belong in the O(environment)'s C(parameter_defaults).
     type: dict
   secret_parameters:
     description:
@@ -131,7 +133,7 @@ options:
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait.
+      - How many seconds to wait. Must be zero or more.
     type: int
     default: 3600
 notes:
@@ -309,13 +311,27 @@ diff:
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.heat import (
-    HIDDEN_VALUE, HeatApi, Loader, canonical, compare_parameters, fetch_text, in_progress, is_failed,
+    HIDDEN_VALUE, HeatApi, Loader, canonical, compare_parameters, fetch_text, in_progress, is_failed, is_template,
     mask_parameters, normalise_environment, parse_tags, stack_payload, stack_view, template_parameters,
     validate_payload)
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 
 ACTIONS = ("CREATE", "UPDATE", "DELETE", "ROLLBACK", "SUSPEND", "RESUME", "ADOPT", "SNAPSHOT", "CHECK", "RESTORE")
 SETTLED = tuple("%s_%s" % (action, state) for action in ACTIONS for state in ("COMPLETE", "FAILED"))
+
+
+def undeclared_parameters(template, parameters, environment=None):
+    """Sorted names given as parameters (options or the environment's ``parameters``) that the template does not
+    declare. Empty when the template's declarations are not known locally (not a parsed HOT/CFN template) and for
+    pseudo parameters (``OS::stack_name`` ...); ``parameter_defaults`` may feed nested templates, so they never count."""
+    if not isinstance(template, dict) or not is_template(template):
+        return []
+    names = set(parameters or {})
+    env_parameters = (environment or {}).get("parameters") if isinstance(environment, dict) else None
+    if isinstance(env_parameters, dict):
+        names.update(env_parameters)
+    declared = set(template_parameters(template))
+    return sorted(str(name) for name in names if str(name) not in declared and "::" not in str(name))
 
 
 class StackModule(FleetopsModule):
@@ -407,6 +423,11 @@ class StackModule(FleetopsModule):
         parameters = dict((key, value) for key, value in parameters.items() if value is not None)
         self.secret_names = set(params["secret_parameters"] or {})
         self.declarations = template_parameters(template)
+        undeclared = undeclared_parameters(template, parameters, environment)
+        if undeclared:
+            raise ConfigurationError("parameters: the template declares no parameter named %s (parameters and "
+                                     "secret_parameters only take declared ones; use the environment's "
+                                     "parameter_defaults for nested templates)" % ", ".join(undeclared))
         compared = dict((environment or {}).get("parameters") or {})
         compared.update(parameters)
         return dict(template=template, files=files, environment=environment, parameters=parameters,
@@ -512,6 +533,8 @@ class StackModule(FleetopsModule):
     # ------------------------------------------------------------------------------------------ states
 
     def run(self):
+        if self.params["wait_timeout"] < 0:
+            raise ConfigurationError("wait_timeout must be zero or more seconds.")
         if self.params["state"] == "absent":
             self.absent()
         else:

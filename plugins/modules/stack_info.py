@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: stack_info
 short_description: List orchestration (Heat) stacks
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Lists the stacks of the project of an OpenStack-Heat-compatible orchestration service, following marker paging.
   - The name and tag filters are sent to the service and applied again to the answer, so they hold even where the

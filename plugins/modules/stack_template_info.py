@@ -8,7 +8,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: stack_template_info
 short_description: Validate an orchestration (Heat) template and describe its parameters
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Sends a template to the orchestration service's C(POST /validate) and returns its description, parameters
     and parameter groups. A template the service rejects fails the task with the service's message.

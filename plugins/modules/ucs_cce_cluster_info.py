@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_cce_cluster_info
 short_description: List the CCE clusters of the account that UCS can import
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Lists the Huawei Cloud CCE clusters of the tenant as UCS sees them (C(GET /v1/managedclusters)), with the
     C(metadata.uid), C(spec.region) and C(spec.projectID) that M(fleetops.cloud.ucs_cluster) needs to import one

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_cluster
 short_description: Register Kubernetes clusters in Huawei Cloud UCS
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Register (V(present)), re-activate (V(activated)) and unregister (V(absent)) clusters in Huawei Cloud UCS
     (Ubiquitous Cloud Native Service), namely CCE clusters imported by id (O(category=self)), attached clusters of
@@ -178,7 +178,7 @@ options:
     default: false
   wait_timeout:
     description:
-      - How many seconds to wait for O(wait).
+      - How many seconds to wait for O(wait). Must be zero or more.
     type: int
     default: 600
 notes:
@@ -556,6 +556,8 @@ class UcsClusterModule(FleetopsModule):
     def validate(self):
         """Every check that needs no API call; fails the task listing all problems at once."""
         errors = check_cluster_options(self.params)
+        if self.params["wait_timeout"] < 0:
+            errors.append("wait_timeout must be zero or more seconds")
         annotation = None
         if self.params["state"] != "absent":
             try:

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_cluster_agent
 short_description: Download the UCS agent manifests of an attached or on-premise cluster
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Downloads the manifests that connect a registered attached or on-premise cluster to Huawei Cloud UCS
     (the C(proxy-agent) Deployment and the C(proxy-agent-cert) Secret in C(kube-system)) and writes them to O(dest)

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_cluster_info
 short_description: List the clusters registered in Huawei Cloud UCS
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Lists the clusters registered in Huawei Cloud UCS, following the pagination of the API to the end.
   - Filters combine (a cluster must match all of them). The kubeconfig annotation is never returned.

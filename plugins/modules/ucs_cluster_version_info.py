@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_cluster_version_info
 short_description: List the Kubernetes versions Huawei Cloud UCS accepts for registration
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Lists the Kubernetes versions of clusters that can be registered in UCS (C(GET /v1/config/registeredclusterversions)).
   - Never changes anything.

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_fleet
 short_description: Manage Huawei Cloud UCS fleets (cluster groups)
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create, update and delete fleets (container fleets, C(clustergroups)) of Huawei Cloud UCS, their description,
     their member clusters and their permission policy bindings.

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_fleet_federation
 short_description: Enable or disable the Karmada federation of a Huawei Cloud UCS fleet
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Enables (or disables) the federation of a UCS fleet, waits on the federation progress job and sets the
     DNS suffixes (zones) of the federation.

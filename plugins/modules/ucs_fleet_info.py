@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_fleet_info
 short_description: List Huawei Cloud UCS fleets with their member clusters
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Returns the fleets (C(clustergroups)) of Huawei Cloud UCS with their member clusters and policy bindings,
     following the pagination of the list calls.

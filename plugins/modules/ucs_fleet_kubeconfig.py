@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_fleet_kubeconfig
 short_description: Download the kubeconfig of a federated Huawei Cloud UCS fleet
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Downloads the kubeconfig of the federation (Karmada API server) of a UCS fleet and writes it to O(dest)
     atomically with mode C(0600).

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_policy
 short_description: Manage Huawei Cloud UCS permission policies
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Create, update and delete permission policies (C(rules)) of Huawei Cloud UCS (Ubiquitous Cloud Native Service).
   - A policy is found by its exact O(name); names are unique per account. UCS has no call to read one policy,
@@ -56,6 +56,7 @@ options:
   contents:
     description:
       - The permissions of a V(custom) policy. Only valid with O(type=custom) (checked before any API call).
+      - Required to create a V(custom) policy, or to turn a policy without contents into one.
       - The order of the entries, and of the verbs and resources inside them, does not matter.
     type: list
     elements: dict
@@ -264,6 +265,8 @@ class PolicyModule(FleetopsModule):
         name = self.params["name"]
         desired = desired_spec(self.params)
         if current is None:
+            if desired.get("type") == "custom" and not desired.get("contents"):
+                raise ConfigurationError("contents is required to create the custom policy '%s' (type=custom)." % name)
             predicted = {"metadata": {"name": name}, "spec": copy.deepcopy(desired)}
             if self.check_mode:
                 return self.exit(changed=True, before=None, after=predicted, policy=predicted)
@@ -284,6 +287,8 @@ class PolicyModule(FleetopsModule):
             return self.exit(changed=False, before=current, after=current, policy=current)
         merged = copy.deepcopy(current["spec"])
         merged.update(copy.deepcopy(desired))
+        if merged.get("type") == "custom" and not merged.get("contents"):
+            raise ConfigurationError("contents is required to make the policy '%s' custom (type=custom)." % name)
         update = dict((key, merged[key]) for key in ("type", "iamUserIDs", "contents", "description") if key in merged)
         predicted = copy.deepcopy(current)
         predicted["spec"] = merged

@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_policy_info
 short_description: List Huawei Cloud UCS permission policies
-version_added: 1.0.0
+version_added: 0.1.0
 description:
   - Returns the permission policies (C(rules)) of Huawei Cloud UCS, following the pagination of the list call.
   - Never changes anything.

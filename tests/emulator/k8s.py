@@ -38,10 +38,18 @@ from urllib.parse import unquote, urlsplit
 
 from core import HttpError
 
-try:
-    import yaml
-except ImportError:  # pragma: no cover - PyYAML comes with Ansible
-    yaml = None
+
+
+def _load_yaml(text):
+    """Parse an apply-patch YAML body; PyYAML is imported only here, to keep the emulator's start-up short."""
+    try:
+        import yaml  # pylint: disable=import-outside-toplevel
+    except ImportError:  # pragma: no cover - PyYAML comes with Ansible
+        raise _status_error(415, "UnsupportedMediaType", "YAML bodies need PyYAML on the emulator's Python")
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise _status_error(400, "BadRequest", "invalid YAML body: %s" % exc)
 
 K8S_VERSION = {"major": "1", "minor": "28", "gitVersion": "v1.28.3-fleetops", "gitCommit": "0" * 40,
                "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z", "goVersion": "go1.20.10",
@@ -299,11 +307,8 @@ def _body(req):
     try:
         obj = json.loads(text)
     except ValueError:
-        if ctype == "application/apply-patch+yaml" and yaml is not None:
-            try:
-                obj = yaml.safe_load(text)
-            except yaml.YAMLError as exc:
-                raise _status_error(400, "BadRequest", "invalid YAML body: %s" % exc)
+        if ctype == "application/apply-patch+yaml":
+            obj = _load_yaml(text)
         else:
             raise _status_error(400, "BadRequest", "invalid JSON body")
     return ctype, obj

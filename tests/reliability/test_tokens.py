@@ -133,8 +133,6 @@ def test_short_lifetime_play_completes(short_lifetime):
     assert token_requests
 
 
-@pytest.mark.xfail(strict=True, reason="DEFECT: auth.py TokenManager.get treats a token whose lifetime is shorter than the "
-                                       "5-minute EXPIRY_MARGIN as stale at once, so every API call asks IAM for a new token")
 def test_short_lifetime_no_token_storm(short_lifetime):
     """Four tasks, two scopes: at most one token per task and scope plus one per 401 (measured: about one per call)."""
     dummy, token_requests, unauthorized = short_lifetime
