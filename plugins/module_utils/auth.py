@@ -18,7 +18,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
-from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import cache_key, is_fresh
+from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import EXPIRY_MARGIN, cache_key, expiry_margin, is_fresh
 
 AKSK = "aksk"
 TOKEN = "token"
@@ -150,8 +150,7 @@ def entry_from_token_response(token, body, now=None):
     return {
         "token": token,
         "expires_at": info.get("expires_at"),
-        "issued_at": info.get("issued_at") or time.strftime("%Y-%m-%dT%H:%M:%SZ",
-                                                             time.gmtime(time.time() if now is None else now)),
+        "issued_at": info.get("issued_at") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() if now is None else now)),
         "catalog": info.get("catalog") if isinstance(info.get("catalog"), list) else [],
         "project_id": project.get("id"),
         "project_name": project.get("name"),
@@ -182,7 +181,10 @@ class PasswordTokens(object):
         """The entry (``token``, ``expires_at``, ``catalog``, ``project_id``, ``domain_id``) for a scope."""
         label = scope_label(self.creds, scope, project_id, project_name)
         entry = self.memory.get(label)
-        if entry and (is_fresh(entry) or not entry.get("expires_at")):
+        # A token this run already holds is reused while fresh (5 minutes before expiry for normal tokens). A
+        # short-lived one (under 10 minutes, see token_cache.expiry_margin) is used until the API rejects it:
+        # the 401 then gets exactly one new token, where an early refresh would ask IAM twice per lifetime.
+        if entry and (is_fresh(entry) or not entry.get("expires_at") or expiry_margin(entry) < EXPIRY_MARGIN):
             return entry
         key = self._key(label)
         entry = self.cache.load(key)

@@ -39,7 +39,6 @@ from urllib.parse import unquote, urlsplit
 from core import HttpError
 
 
-
 def _load_yaml(text):
     """Parse an apply-patch YAML body; PyYAML is imported only here, to keep the emulator's start-up short."""
     try:
@@ -50,6 +49,7 @@ def _load_yaml(text):
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise _status_error(400, "BadRequest", "invalid YAML body: %s" % exc)
+
 
 K8S_VERSION = {"major": "1", "minor": "28", "gitVersion": "v1.28.3-fleetops", "gitCommit": "0" * 40,
                "gitTreeState": "clean", "buildDate": "2026-01-01T00:00:00Z", "goVersion": "go1.20.10",

@@ -143,22 +143,7 @@ CASES = [
     ("auth-validate-certs-bool", "bce_pool_info", {"validate_certs": "perhaps"}, "validate_certs"),
 ]
 # Known gaps, each reported with its module and what happens (strict: the test fails once the gap is closed).
-DEFECTS = {
-    "cluster-negative-wait": "DEFECT: ucs_cluster accepts wait_timeout=-1: it registers the cluster (a write) and then "
-                             "fails with 'timed out after -1 seconds'; it should refuse a negative wait_timeout before any call",
-    "stack-negative-wait": "DEFECT: stack accepts wait_timeout=-1 (creates the stack, then cannot wait); it should refuse a "
-                           "negative wait_timeout before any call",
-    "policy-custom-without-contents": "DEFECT: ucs_policy sends POST /v1/permissions/rules for type=custom without contents "
-                                      "and relays the API's 400; it should refuse before any write",
-    "pool-cromwell-without-bucket": "DEFECT: bce_pool sends POST .../clusters for a cromwell pool without bucket_name and "
-                                    "relays the API's 400; the per-type required fields should be checked before any write",
-    "pool-dedicate-without-cluster": "DEFECT: bce_pool sends POST .../clusters for a dedicate pool without cluster_id and "
-                                     "relays the API's 400; the per-type required fields should be checked before any write",
-    "wdl-unknown-pool": "DEFECT: bce_wdl_execution submits (POST .../executions-extend) with an unknown pool name and relays "
-                        "the API's 400; it should look the pool up first and fail naming the pool before any write",
-    "stack-unknown-parameter": "DEFECT: stack validates the template but not the parameters: POST .../stacks is sent with an "
-                               "undeclared parameter and refused by the API; it should fail naming the parameter before any write",
-}
+DEFECTS = {}
 # The fast subset (make test): the first case of every module plus the credential cases; --full runs them all.
 FAST_EXTRA = ("cluster-bad-city", "cluster-category-type-mismatch", "cluster-cce-non-uuid", "cluster-label-key",
               "cluster-missing-kubeconfig-file", "cluster-unknown-fleet", "kubeconfig-negative-duration",

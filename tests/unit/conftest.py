@@ -53,6 +53,7 @@ class FakeCloud(object):
         self.live_tokens = set()
         self.token_count = 0
         self.token_lifetime = 24 * 3600
+        self.token_age = 0  # seconds between the token's issued_at and the moment it is handed out
         self.token_delay = 0.0
         self.require_token = False
         self.base = None
@@ -87,8 +88,10 @@ class FakeCloud(object):
             return step
 
     def token_body(self, token_scope):
-        expires = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(time.time() + self.token_lifetime))
-        token = {"expires_at": expires, "issued_at": expires, "methods": ["password"],
+        now = time.time()
+        expires = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(now + self.token_lifetime))
+        issued = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(now - self.token_age))
+        token = {"expires_at": expires, "issued_at": issued, "methods": ["password"],
                  "user": {"name": self.user_name, "id": "u-1", "domain": {"id": DOMAIN_ID, "name": self.domain_name}},
                  "catalog": [
                      {"type": "orchestration", "name": "heat", "endpoints": [

@@ -16,9 +16,12 @@ import pytest
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError
+from ansible_collections.fleetops.cloud.plugins.module_utils.auth import Credentials, PasswordTokens
 from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import (
+    EXPIRY_MARGIN,
     TokenCache,
     cache_key,
+    expiry_margin,
     is_fresh,
     parse_expiry,
 )
@@ -110,7 +113,8 @@ def test_cache_disabled(fake_cloud, tmp_path):
 
 
 def test_token_near_expiry_is_not_reused(fake_cloud, tmp_path):
-    fake_cloud.token_lifetime = 200  # under the 5 minute margin
+    fake_cloud.token_lifetime = 200  # a one-hour token with 200 s left: inside the 5 minute margin
+    fake_cloud.token_age = 3400
     fake_cloud.script("GET", "/ucs/v1/clusters", reply(200, {"items": []}))
     CloudClient(_params(fake_cloud, tmp_path)).call("ucs", "GET", "/v1/clusters")
     CloudClient(_params(fake_cloud, tmp_path)).call("ucs", "GET", "/v1/clusters")
@@ -216,3 +220,98 @@ def test_cache_file_readable_by_others_is_not_trusted(tmp_path):
     assert cache.load("k") is None
     os.chmod(cache.path("k"), 0o600)
     assert cache.load("k")["token"] == "t"
+
+
+def _iso(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+def test_expiry_margin_is_half_the_lifetime_of_short_tokens():
+    now = time.time()
+    assert expiry_margin({"issued_at": _iso(now), "expires_at": _iso(now + 24 * 3600)}) == EXPIRY_MARGIN
+    assert expiry_margin({"issued_at": _iso(now), "expires_at": _iso(now + 60)}) == 30
+    assert expiry_margin({"issued_at": _iso(now), "expires_at": _iso(now + 600)}) == EXPIRY_MARGIN
+    assert expiry_margin({"expires_at": _iso(now + 60)}) == EXPIRY_MARGIN  # entries written before issued_at
+    assert expiry_margin({"issued_at": _iso(now + 60), "expires_at": _iso(now + 60)}) == EXPIRY_MARGIN
+
+
+def test_day_token_is_still_refreshed_five_minutes_before_expiry():
+    issued = int(time.time()) - 24 * 3600 + 400
+    entry = {"token": "t", "issued_at": _iso(issued), "expires_at": _iso(issued + 24 * 3600)}
+    now = issued + 24 * 3600
+    assert is_fresh(entry, now=now - 310)
+    assert not is_fresh(entry, now=now - 290)
+
+
+def test_short_token_is_fresh_for_half_its_lifetime():
+    issued = int(time.time())  # the times have whole seconds
+    entry = {"token": "t", "issued_at": _iso(issued), "expires_at": _iso(issued + 4)}
+    assert is_fresh(entry, now=issued)
+    assert is_fresh(entry, now=issued + 1.5)
+    assert not is_fresh(entry, now=issued + 2.5)
+
+
+class _Issuer(object):
+    """Stands in for IAM: issues tokens that live ``lifetime`` seconds, with or without ``issued_at``."""
+
+    def __init__(self, lifetime, with_issued_at=True):
+        self.lifetime = lifetime
+        self.with_issued_at = with_issued_at
+        self.count = 0
+
+    def __call__(self, body):
+        self.count += 1
+        now = time.time()
+        token = {"expires_at": _iso(now + self.lifetime), "domain": {"id": "d-1"}}
+        if self.with_issued_at:
+            token["issued_at"] = _iso(now)
+        return "tok-%d" % self.count, {"token": token}
+
+
+def _tokens(tmp_path, issuer):
+    creds = Credentials(dict(user_name="alice", password="pw-1", domain_name="acme"))
+    return PasswordTokens(creds, TokenCache(str(tmp_path / "tokens")), "https://iam.example/v3", issuer)
+
+
+@pytest.mark.parametrize("with_issued_at", [True, False], ids=["iam-issued-at", "local-issued-at"])
+def test_short_lived_token_is_reused_across_tasks(tmp_path, with_issued_at):
+    issuer = _Issuer(120, with_issued_at)
+    first = _tokens(tmp_path, issuer).get("domain")
+    for dummy in range(3):  # three more tasks (processes) and calls within them
+        tokens = _tokens(tmp_path, issuer)
+        assert tokens.get("domain")["token"] == first["token"]
+        assert tokens.get("domain")["token"] == first["token"]
+    assert issuer.count == 1
+    assert first["issued_at"]
+
+
+def test_expired_short_lived_token_is_replaced(tmp_path):
+    issuer = _Issuer(2)
+    tokens = _tokens(tmp_path, issuer)
+    assert tokens.get("domain")["token"] == "tok-1"
+    time.sleep(1.2)  # past half of the 2 s lifetime (expires_at has whole seconds)
+    assert _tokens(tmp_path, issuer).get("domain")["token"] == "tok-2"
+    assert issuer.count == 2
+
+
+def test_run_keeps_its_short_lived_token_until_a_401(tmp_path):
+    issuer = _Issuer(2)
+    tokens = _tokens(tmp_path, issuer)
+    assert tokens.get("domain")["token"] == "tok-1"
+    time.sleep(1.2)  # stale for a new process, but this run goes on with it until the API rejects it
+    assert tokens.get("domain")["token"] == "tok-1"
+    tokens.invalidate("domain")  # what the client does after a 401
+    assert tokens.get("domain")["token"] == "tok-2"
+    assert issuer.count == 2
+
+
+def test_run_refreshes_a_day_token_five_minutes_before_expiry(tmp_path):
+    issuer = _Issuer(24 * 3600)
+    tokens = _tokens(tmp_path, issuer)
+    now = int(time.time())
+    label = "domain:acme"
+    tokens.memory[label] = {"token": "old", "issued_at": _iso(now - 24 * 3600 + 200), "expires_at": _iso(now + 200)}
+    assert tokens.get("domain")["token"] == "tok-1"
+    tokens.memory[label] = {"token": "old", "issued_at": _iso(now - 24 * 3600 + 400), "expires_at": _iso(now + 400)}
+    assert tokens.get("domain")["token"] == "old"
+    assert issuer.count == 1

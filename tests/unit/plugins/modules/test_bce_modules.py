@@ -106,6 +106,10 @@ class FakeBce(object):
             return {"guid": "g-new", "cluster_name": name, "cluster_type": "dedicate", "cluster_id": "c1"}
         return self.pools.get(name)
 
+    def list_pools(self, pool_type=None):
+        self.calls.append(("list_pools", pool_type))
+        return [p for p in self.pools.values() if pool_type is None or p.get("cluster_type") == pool_type]
+
     def get_pool(self, guid):
         self.calls.append(("get_pool", guid))
         return None
@@ -125,7 +129,7 @@ def fake(monkeypatch):
     FakeBce.batch_answer = None
     FakeBce.submit_error = None
     FakeBce.found_after_loss = []
-    FakeBce.pools = {}
+    FakeBce.pools = {"pool-1": {"guid": "g-pool-1", "cluster_name": "pool-1", "cluster_type": "cromwell", "bucket_name": "b"}}
     monkeypatch.setattr(bce_wdl_execution, "BceApi", FakeBce)
     monkeypatch.setattr(bce_pool, "BceApi", FakeBce)
     return FakeBce
@@ -262,3 +266,62 @@ def test_pool_password_is_scrubbed_even_from_api_answers(fake, capsys):
     assert code == 0 and result["changed"] is False
     assert "Pool-Pw-0042" not in json.dumps(result)
     assert "********" in result["pool"]["cromwell_detail"]
+
+
+@pytest.mark.parametrize("pools, wanted", [
+    ({}, "no BCE pool"),
+    ({"pool-1": {"guid": "g-2", "cluster_name": "pool-1", "cluster_type": "dedicate", "cluster_id": "c1"}}, "not a Cromwell"),
+])
+def test_unknown_or_wrong_pool_fails_naming_pool_before_submitting(fake, capsys, pools, wanted):
+    fake.pools = pools
+    for check_mode in (False, True):
+        code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                                  dict(name="run-1", pool="pool-1", workflow_source="obs://b/a.wdl",
+                                       _ansible_check_mode=check_mode), capsys)
+        assert code == 1 and result["msg"].startswith("pool:")
+        assert wanted in result["msg"]
+        assert [c[0] for c in FakeBce.last.calls] == ["find", "list_pools"]
+
+
+def test_pool_given_by_guid_is_accepted(fake, capsys):
+    fake.found_after_loss = [execution("new-1", name="run-1", status="Submitted")]
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(name="run-1", pool="g-pool-1", workflow_source="obs://b/a.wdl", wait=False), capsys)
+    assert code == 0 and result["submitted"] is True
+    assert [c[1]["env_name"] for c in FakeBce.last.calls if c[0] == "submit"] == ["g-pool-1"]
+
+
+def test_existing_execution_does_not_look_the_pool_up(fake, capsys):
+    fake.existing = {"d-1": execution("d-1", name="run-1")}
+    fake.pools = {}
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(name="run-1", pool="gone-pool", workflow_source="obs://b/a.wdl"), capsys)
+    assert code == 0 and result["changed"] is False
+    assert "list_pools" not in [c[0] for c in FakeBce.last.calls]
+
+
+@pytest.mark.parametrize("args, missing", [
+    (dict(type="dedicate"), "cluster_id"),
+    (dict(type="shared", cluster_id=""), "cluster_id"),
+    (dict(type="cromwell", cromwell=dict(database_username="u", database_password="pw", database_url="jdbc:x")),
+     "bucket_name"),
+])
+def test_pool_create_without_the_type_fields_fails_before_writing(fake, capsys, args, missing):
+    fake.pools = {}
+    for check_mode in (False, True):
+        code, result = run_module(bce_pool.BcePoolModule, dict(args, name="p-1", _ansible_check_mode=check_mode), capsys)
+        assert code == 1 and missing in result["msg"] and args["type"] in result["msg"]
+        assert [c[0] for c in FakeBce.last.calls] == ["find_pool"]
+
+
+def test_pool_recreate_without_the_type_fields_fails_before_the_delete(fake, capsys):
+    fake.pools = {"p-1": {"guid": "g-1", "cluster_name": "p-1", "cluster_type": "shared", "cluster_id": "ns"}}
+    code, result = run_module(bce_pool.BcePoolModule, dict(name="p-1", type="dedicate", recreate=True), capsys)
+    assert code == 1 and "cluster_id" in result["msg"]
+    assert [c[0] for c in FakeBce.last.calls] == ["find_pool"]
+
+
+def test_existing_pool_needs_no_create_fields(fake, capsys):
+    fake.pools = {"p-1": {"guid": "g-1", "cluster_name": "p-1", "cluster_type": "dedicate", "cluster_id": "c1"}}
+    code, result = run_module(bce_pool.BcePoolModule, dict(name="p-1", type="dedicate"), capsys)
+    assert code == 0 and result["changed"] is False

@@ -142,3 +142,48 @@ def test_info_filters():
     assert not matches(item, {"not_tags_any": ["z", "y"]})
     assert not matches(item, {"status": ["UPDATE_COMPLETE"]})
     assert matches({"stack_name": "b", "stack_status": "CREATE_COMPLETE", "tags": None}, {})
+
+
+class NoCalls(object):
+    """A facade that must not be used: any attribute access is a call the test did not expect."""
+
+    def __getattr__(self, name):
+        raise AssertionError("unexpected API call: %s" % name)
+
+
+def test_undeclared_parameters_fail_naming_them_before_any_call():
+    module = make_module(NoCalls(), parameters={"size": 2, "nope": 1}, secret_parameters={"other": "x", "pw": "y"})
+    with pytest.raises(ConfigurationError) as exc:
+        module.desired()
+    assert "nope" in str(exc.value) and "other" in str(exc.value)
+    assert "size" not in str(exc.value) and "pw," not in str(exc.value)
+
+
+def test_undeclared_parameters_rules():
+    undeclared = stack_module.undeclared_parameters
+    assert undeclared(TEMPLATE, {"size": 1, "pw": "x", "zones": "a"}) == []
+    assert undeclared(TEMPLATE, {"b": 1, "a": 2, "size": 3}) == ["a", "b"]
+    # the environment's parameters must be declared too; parameter_defaults may feed nested templates
+    assert undeclared(TEMPLATE, {}, {"parameters": {"ghost": 1}, "parameter_defaults": {"nested_only": 2}}) == ["ghost"]
+    assert undeclared(TEMPLATE, {}, {"parameter_defaults": {"nested_only": 2}}) == []
+    # pseudo parameters are never reported; a template without a parameters section declares none
+    assert undeclared(TEMPLATE, {"OS::stack_name": "s"}) == []
+    no_params = dict((k, v) for k, v in TEMPLATE.items() if k != "parameters")
+    assert undeclared(no_params, {"size": 1}) == ["size"]
+    cfn = {"AWSTemplateFormatVersion": "2010-09-09", "Parameters": {"Size": {"Type": "Number"}}, "Resources": {}}
+    assert undeclared(cfn, {"Size": 1, "size": 2}) == ["size"]
+    # declarations not known locally: nothing is rejected
+    assert undeclared({"resources": {}}, {"size": 1}) == []
+
+
+def test_environment_parameter_defaults_are_accepted():
+    module = make_module(NoCalls(), parameters={"size": 2}, environment={"parameter_defaults": {"nested_only": 1}})
+    assert module.desired()["parameters"] == {"size": 2}
+
+
+def test_negative_wait_timeout_fails_before_any_call():
+    for state in ("present", "absent"):
+        module = make_module(NoCalls(), state=state, wait_timeout=-1)
+        with pytest.raises(ConfigurationError) as exc:
+            module.run()
+        assert "wait_timeout" in str(exc.value)

@@ -7,6 +7,8 @@ __metaclass__ = type
 
 import json
 
+import pytest
+
 from ansible_collections.fleetops.cloud.plugins.modules import ucs_cluster as m
 
 UID = "44052cdd-8cd2-11ee-abd1-0255ac1001bd"
@@ -113,3 +115,29 @@ def test_predicted_bindings_compare_equal_to_the_requested_ones():
     shaped = m.rule_namespaces(bindings)
     assert shaped == [{"rules": [{"ruleID": "r2"}, {"ruleID": "r1"}], "namespaces": ["b", "a"]}]
     assert canonical_bindings(shaped) == canonical_bindings(bindings)
+
+
+class Failed(Exception):
+    pass
+
+
+def _raise(msg, **extra):
+    raise Failed(msg)
+
+
+def validating_module(**overrides):
+    module = m.UcsClusterModule.__new__(m.UcsClusterModule)
+    settings = dict(state="absent", kubeconfig=None, kubeconfig_path=None, wait=True, wait_timeout=600, fleet=None,
+                    policies=None)
+    settings.update(overrides)
+    module.params = params(**settings)
+    module.fail = _raise
+    return module
+
+
+def test_negative_wait_timeout_is_refused_by_the_validation():
+    assert validating_module().validate() is None
+    assert validating_module(wait_timeout=0).validate() is None
+    with pytest.raises(Failed) as exc:
+        validating_module(wait_timeout=-1).validate()
+    assert "wait_timeout" in str(exc.value)

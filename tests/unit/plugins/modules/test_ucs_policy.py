@@ -60,3 +60,40 @@ def test_differences_ignore_order_and_unset_options():
 def test_empty_description_equals_missing_description():
     assert ucs_policy.spec_differences({"description": ""}, {"type": "admin"}) == []
     assert ucs_policy.spec_differences({"description": "d"}, {"type": "admin"}) == ["description"]
+
+
+class RecordingApi(object):
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        def call(*args):
+            self.calls.append(name)
+        return call
+
+
+def policy_module(**kwargs):
+    module = ucs_policy.PolicyModule.__new__(ucs_policy.PolicyModule)
+    module.params = params(**kwargs)
+    module.api = RecordingApi()
+    return module
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_custom_policy_without_contents_is_refused_before_the_create(check_mode, monkeypatch):
+    monkeypatch.setattr(ucs_policy.PolicyModule, "check_mode", check_mode)
+    module = policy_module(type="custom")
+    with pytest.raises(ConfigurationError) as exc:
+        module.present(None)
+    assert "contents" in str(exc.value)
+    assert module.api.calls == []
+
+
+def test_turning_a_policy_without_contents_custom_is_refused_before_the_update(monkeypatch):
+    monkeypatch.setattr(ucs_policy.PolicyModule, "check_mode", False)
+    module = policy_module(type="custom")
+    current = {"metadata": {"name": "p", "uid": "u1"}, "spec": {"type": "readonly"}}
+    with pytest.raises(ConfigurationError) as exc:
+        module.present(current)
+    assert "contents" in str(exc.value)
+    assert module.api.calls == []
