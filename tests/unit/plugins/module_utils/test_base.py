@@ -5,36 +5,14 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import contextlib
 import json
 
 import pytest
 
-from ansible.module_utils import basic
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import AUTH_ARGUMENT_SPEC, FleetopsModule, scrub
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
-from ansible_collections.fleetops.cloud.tests.unit.conftest import reply
-
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
-
-
-@contextlib.contextmanager
-def module_args(args):
-    """Expose ``args`` to AnsibleModule (works with old and new ansible-core)."""
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-        return
-    saved = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
-    try:
-        yield
-    finally:
-        basic._ANSIBLE_ARGS = saved
+from ansible_collections.fleetops.cloud.tests.unit.conftest import module_args, reply
 
 
 class DemoModule(FleetopsModule):

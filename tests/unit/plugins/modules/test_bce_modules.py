@@ -9,37 +9,18 @@ whose resource never appeared, and the exact calls each branch makes.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import contextlib
 import json
 
 import pytest
 
-from ansible.module_utils import basic
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.modules import bce_pool, bce_wdl_execution
+from ansible_collections.fleetops.cloud.tests.unit.conftest import module_args
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
 
 AUTH = dict(access_key="AK0000000000", secret_key="SK-unit-secret", project_id="p" * 32,
             endpoints={"bce": "http://127.0.0.1:9/bce"})
-
-
-@contextlib.contextmanager
-def module_args(args):
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-        return
-    saved = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
-    try:
-        yield
-    finally:
-        basic._ANSIBLE_ARGS = saved
 
 
 def run_module(module_cls, args, capsys):

@@ -5,7 +5,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import contextlib
 import json
 import os
 import stat
@@ -13,15 +12,10 @@ import stat
 import pytest
 import yaml
 
-from ansible.module_utils import basic
 
 from ansible_collections.fleetops.cloud.plugins.modules import ucs_cluster_agent as m
-from ansible_collections.fleetops.cloud.tests.unit.conftest import reply
+from ansible_collections.fleetops.cloud.tests.unit.conftest import module_args, reply
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    patch_module_args = None
 
 CLUSTER_ID = "514c1a3c-8ec7-11ec-b384-0255ac100189"
 TAKEN = u"\u5df2\u4e0b\u8f7d"  # "已下载"
@@ -85,20 +79,6 @@ def test_the_taken_message_says_how_to_recover():
 
 
 # ---- the module end to end (facade, client, HTTP) against the scripted fake cloud ------------------------------
-
-
-@contextlib.contextmanager
-def module_args(args):
-    if patch_module_args is not None:
-        with patch_module_args(args):
-            yield
-        return
-    saved = basic._ANSIBLE_ARGS
-    basic._ANSIBLE_ARGS = json.dumps({"ANSIBLE_MODULE_ARGS": args}).encode("utf-8")
-    try:
-        yield
-    finally:
-        basic._ANSIBLE_ARGS = saved
 
 
 def run_agent(cloud, dest, capsys):
