@@ -16,7 +16,7 @@ run_shard() {  # run_shard LOGFILE target...
   coll="$rundir/ansible_collections/fleetops/cloud"
   mkdir -p "$coll"
   (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$coll" 2>/dev/null || true)
-  "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" start "$rundir/emulator" --speed "${EMULATOR_SPEED:-20}" >/dev/null
+  "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" start "$rundir/emulator" --speed "${EMULATOR_SPEED:-20}" --profile "${EMULATOR_PROFILE:-default}" >/dev/null
   "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" integration-config "$rundir/emulator" "$coll/tests/integration/integration_config.yml"
   local rc=0
   (cd "$coll" && ANSIBLE_TEST_CONTENT_ROOT="$coll" PATH="$VENV/bin:$PATH" \

@@ -26,7 +26,7 @@ import copy
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitError, WaitTimeout, wait_for
 from ansible_collections.fleetops.cloud.plugins.module_utils.compare import differences, is_unset, normalize, pick
 from ansible_collections.fleetops.cloud.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
@@ -184,6 +184,31 @@ class FleetopsModule(object):
             raise ConfigurationError("Refusing to wait in check mode: nothing was changed, so there is nothing to wait for.")
         return wait_for(fetch, status_of, targets, failures, timeout=timeout, delay=delay, max_delay=max_delay,
                         on_progress=on_progress, history=self.wait_history)
+
+    def confirmed_write(self, send, applied, resend=True):
+        """Run a write that is not a create, and decide from the state (not from the answer) whether it took effect.
+
+        ``send()`` makes the call (with ``create=True`` on the client, so the transport never re-sends it blindly);
+        ``applied()`` reads the state back and returns True when the write's effect is there. When ``send`` fails
+        (an answer that may be lost, or a refusal that may come from an earlier attempt that did apply), the state
+        is read back: if the effect is there the write counts as done (``changed: true``, no error); if not and
+        the answer may have been lost, it is sent once more when ``resend`` is True (never for writes that mint a
+        credential: pass ``resend=False``); otherwise the original error is raised.
+        Returns ``send()``'s result, or None when the effect was found by reading back.
+        """
+        try:
+            return send()
+        except ApiError as exc:
+            maybe_lost = isinstance(exc, OutcomeUnknownError) or exc.status is None or exc.status >= 500
+            try:
+                done = applied()
+            except ApiError:
+                raise exc
+            if done:
+                return None
+            if maybe_lost and resend:
+                return send()
+            raise
 
     # -- idempotency helpers -------------------------------------------------------------------------------
     @staticmethod

@@ -48,6 +48,10 @@ def parse_args(argv=None):
     parser.add_argument("--project-id", default=None, help="default: derived from the project and domain names")
     parser.add_argument("--access-key", default="FLEETOPSEMULATORAK01")
     parser.add_argument("--secret-key", default="fleetopsEmulatorSecretKey000000000000001")
+    parser.add_argument("--profile", default="default", choices=("default", "alternatives"),
+                        help="alternatives: play every alternative reading of the references (docs/emulator.md)")
+    parser.add_argument("--reading", action="append", default=[], metavar="NAME",
+                        help="play one alternative reading (repeatable); see GET /_emulator/readings")
     parser.add_argument("--verbose", action="store_true", help="log requests to stderr")
     args = parser.parse_args(argv)
     if args.host != "127.0.0.1":
@@ -96,6 +100,12 @@ def build(args, verbose=False):
             emulator.debug("service module %s not present, skipped" % name)
             continue
         module.register(router)
+    import readings  # noqa: E402  pylint: disable=wrong-import-position,import-outside-toplevel
+    try:
+        chosen = readings.for_profile(args.profile, args.reading)
+    except ValueError as exc:
+        raise SystemExit("emulator: %s" % exc)
+    state.config["readings"] = dict((name, True) for name in sorted(chosen))
     server = core.make_server(emulator, args.host, args.port)
     base = "http://127.0.0.1:%d" % server.server_address[1]
     state.base_url = base

@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import aksk
 import faults as faults_mod
+import readings
 
 SERVICES = ("iam", "ucs", "bce", "heat", "k8s")
 ISO_MS = "%Y-%m-%dT%H:%M:%S.%f"
@@ -234,7 +235,8 @@ class State(object):
         self.lock = threading.RLock()
         self.seed = seed
         self._rng = random.Random(seed) if seed is not None else random.SystemRandom()
-        self.config = {"token_lifetime": token_lifetime, "speed": float(speed), "quotas": dict(DEFAULT_QUOTAS)}
+        self.config = {"token_lifetime": token_lifetime, "speed": float(speed), "quotas": dict(DEFAULT_QUOTAS),
+                       "readings": {}}
         self.data = {}
         self.tokens = {}
         self.load()
@@ -263,6 +265,12 @@ class State(object):
     def elapsed(self, since):
         """Seconds since ``since`` (wall time), scaled by the speed factor."""
         return max(0.0, (self.now() - float(since)) * self.speed)
+
+    def reading(self, name):
+        """True when the switch ``name`` (see ``readings.py``) plays the alternative reading."""
+        if name not in readings.REGISTRY:
+            raise KeyError("undeclared reading %r" % name)
+        return bool(self.config.get("readings", {}).get(name))
 
     def quota(self, name, default=None):
         return self.config.get("quotas", {}).get(name, default)
@@ -531,6 +539,11 @@ def handle_hook(emulator, method, path, query, body):
         except ValueError as exc:
             raise HttpError(400, {"error": str(exc)})
         return 200, {"spec": emulator.faults.spec}
+    if sub == "/readings" and method == "GET":
+        with state.lock:
+            active = state.config.get("readings", {})
+            listing = dict((n, dict(meta, on=bool(active.get(n)))) for n, meta in readings.REGISTRY.items())
+        return 200, listing
     if sub == "/config" and method == "GET":
         with state.lock:
             shown = dict((k, v) for k, v in state.config.items() if k != "password")
@@ -549,6 +562,13 @@ def handle_hook(emulator, method, path, query, body):
                 elif key == "password":
                     if not isinstance(value, str) or not value:
                         raise HttpError(400, {"error": "password must be a non-empty string"})
+                elif key == "readings":
+                    if not isinstance(value, dict) or any(n not in readings.REGISTRY for n in value):
+                        raise HttpError(400, {"error": "readings must map declared reading names to booleans",
+                                              "known": sorted(readings.REGISTRY)})
+                    merged = dict(state.config.get("readings", {}))
+                    merged.update(dict((n, bool(v)) for n, v in value.items()))
+                    value = merged
                 elif key == "quotas":
                     if not isinstance(value, dict):
                         raise HttpError(400, {"error": "quotas must be an object"})
