@@ -1,48 +1,58 @@
-# fleetops.cloud — `make demo` and `make test` work on a fresh machine with Python 3.11 and make.
+# fleetops.cloud — `make demo` and `make test` work on a fresh machine with Python 3.10-3.13 and make, whatever
+# HOME holds: every tool that writes under HOME (ansible-test's key and pip bootstrap) gets a HOME of its own.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-PYTHON ?= python3.11
+# The interpreter the virtualenv is made with: the newest supported one on PATH (tools/find_python.sh), or
+# `make PYTHON=/path/to/python3.12 ...`. Every layer then runs the virtualenv's Python and its version.
+PYTHON ?= $(shell $(CURDIR)/tools/find_python.sh)
 VENV ?= $(CURDIR)/.venv
 BIN := $(VENV)/bin
+# Evaluated when a recipe runs, after the virtualenv exists.
+PYVER = $(shell $(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 # ansible-test needs the checkout at .../ansible_collections/fleetops/cloud: a symlink under a temp dir.
 COLL_PARENT ?= $(or $(TMPDIR),/tmp)/fleetops-$(shell printf '%s' "$(CURDIR)" | md5sum | cut -c1-10)
 COLL := $(COLL_PARENT)/ansible_collections/fleetops/cloud
-PIP_BOOTSTRAP := $(HOME)/.ansible/test/cache/get_pip_24_2.py
+# kubernetes.core for a demo-only virtualenv (tools/get_kubernetes_core.sh); `ansible` (make test) ships it too.
+VENV_COLLECTIONS := $(VENV)/collections
 export ANSIBLE_TEST_CONTENT_ROOT := $(COLL)
-export ANSIBLE_COLLECTIONS_PATH := $(COLL_PARENT)
+export ANSIBLE_COLLECTIONS_PATH := $(COLL_PARENT):$(VENV_COLLECTIONS)
 export PYTHONPATH := $(COLL_PARENT)
 export PATH := $(BIN):$(PATH)
 export VENV COLL_PARENT
 
-.PHONY: help setup lint sanity unit integration molecule conformance reliability-fast reliability awx test demo bench changelog build clean
+.PHONY: help setup setup-demo docs lint sanity unit integration molecule conformance reliability-fast reliability awx test demo bench changelog build clean
 
 help:
 	@echo "make demo   - start the emulator and run the fleet / cluster / stack playbooks against it"
 	@echo "make test   - lint + sanity + unit + integration + molecule + conformance + reliability + awx"
 	@echo "make bench  - benchmarks against the peer collections (docs/performance.md)"
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Two steps: what the demo needs (requirements-demo.txt, kubernetes.core), then the test toolchain.
+$(VENV)/.demo-installed: requirements.txt requirements-demo.txt tools/get_kubernetes_core.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-demo.txt
+	tools/get_kubernetes_core.sh $(VENV_COLLECTIONS)
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.demo-installed requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
 $(COLL):
 	mkdir -p $(dir $(COLL))
 	ln -sfn $(CURDIR) $(COLL)
 
-$(PIP_BOOTSTRAP): tools/get_pip_bootstrap.py
-	mkdir -p $(dir $@)
-	cp tools/get_pip_bootstrap.py $@
+setup-demo: $(VENV)/.demo-installed $(COLL)
 
-setup: $(VENV)/.installed $(COLL) $(PIP_BOOTSTRAP)
+setup: $(VENV)/.installed $(COLL)
 
 lint: setup
 	cd $(COLL) && $(BIN)/ansible-lint --profile production
 
+# ansible-test writes its SSH key and reads its pip bootstrap under HOME: tools/private_home.sh gives it its own.
 sanity: setup
-	cd $(COLL) && $(BIN)/ansible-test sanity --python 3.11 --color no
+	cd $(COLL) && $(CURDIR)/tools/private_home.sh $(BIN)/ansible-test sanity --python $(PYVER) --color no
 
 unit: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/unit
@@ -67,10 +77,14 @@ reliability: setup
 awx: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/awx tests/inventory
 
-test: setup
-	tools/run_layers.sh lint sanity unit integration molecule conformance reliability-fast awx
+# Every documented example (module EXAMPLES, README.md and docs/ code blocks) against the emulator.
+docs: setup
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/docs
 
-demo: setup
+test: setup
+	tools/run_layers.sh lint sanity unit integration molecule conformance reliability-fast awx docs
+
+demo: setup-demo
 	tools/demo.sh
 
 bench: setup

@@ -6,21 +6,25 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
-[ -x "$VENV/bin/ansible-test" ] || VENV=/tmp/trial/venv
+[ -x "$VENV/bin/ansible-test" ] || { echo "no $VENV/bin/ansible-test: run make setup" >&2; exit 1; }
 JOBS=${INTEGRATION_JOBS:-2}
+TMP=${TMPDIR:-/tmp}
+PYVER=$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 run_shard() {  # run_shard LOGFILE target...
   local log=$1; shift
   local rundir coll
-  rundir=$(mktemp -d /tmp/fleetops-integration.XXXXXX)
+  rundir=$(mktemp -d "$TMP/fleetops-integration.XXXXXX")
   coll="$rundir/ansible_collections/fleetops/cloud"
   mkdir -p "$coll"
   (cd "$ROOT" && git ls-files -z --cached --others --exclude-standard | xargs -0 cp --parents -t "$coll" 2>/dev/null || true)
   "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" start "$rundir/emulator" --speed "${EMULATOR_SPEED:-20}" --profile "${EMULATOR_PROFILE:-default}" >/dev/null
   "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" integration-config "$rundir/emulator" "$coll/tests/integration/integration_config.yml"
   local rc=0
-  (cd "$coll" && ANSIBLE_TEST_CONTENT_ROOT="$coll" PATH="$VENV/bin:$PATH" \
-     ansible-test integration --python 3.11 --color no --continue-on-error "$@") > "$log" 2>&1 || rc=$?
+  # ansible-test runs with the checkout's own HOME (tools/private_home.sh), never the user's.
+  (cd "$coll" && ANSIBLE_TEST_CONTENT_ROOT="$coll" PATH="$VENV/bin:$PATH" VENV="$VENV" \
+     "$ROOT/tools/private_home.sh" ansible-test integration --python "$PYVER" --color no --continue-on-error "$@") \
+    > "$log" 2>&1 || rc=$?
   "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" stop "$rundir/emulator"
   rm -rf "$rundir"
   return $rc
@@ -34,7 +38,7 @@ else
 fi
 [ "${#targets[@]}" -lt "$JOBS" ] && JOBS=${#targets[@]}
 
-logdir=$(mktemp -d /tmp/fleetops-integration-logs.XXXXXX)
+logdir=$(mktemp -d "$TMP/fleetops-integration-logs.XXXXXX")
 pids=()
 for ((i = 0; i < JOBS; i++)); do
   shard=()

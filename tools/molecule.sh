@@ -1,23 +1,24 @@
 #!/usr/bin/env bash
 # `make molecule`: every Molecule scenario of extensions/molecule against one local emulator, reset between
-# scenarios. Each scenario: converge, record the request log position, idempotence, verify (which asserts that
-# the idempotence run made no write call).
+# scenarios. Each scenario: check (--check --diff on the empty account), converge, record the request log
+# position, idempotence, check again, verify (which asserts that the idempotence and check runs made no write call).
 #   tools/molecule.sh [scenario ...]      (no scenario: all of them)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV=${VENV:-$ROOT/.venv}
-[ -x "$VENV/bin/molecule" ] || VENV=/tmp/trial/venv
+[ -x "$VENV/bin/molecule" ] || { echo "no $VENV/bin/molecule: run make setup" >&2; exit 1; }
 export PATH="$VENV/bin:$PATH"
-COLL_PARENT=${COLL_PARENT:-/tmp/fleetops-dev}
+RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/fleetops-molecule.XXXXXX")
+cleanup() { "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" stop "$RUNDIR/emulator" || true; rm -rf "$RUNDIR"; }
+trap cleanup EXIT INT TERM
+# The checkout as ansible_collections/fleetops/cloud, through a link of this run's own.
+COLL_PARENT="$RUNDIR/collections"
 COLL="$COLL_PARENT/ansible_collections/fleetops/cloud"
 mkdir -p "$COLL_PARENT/ansible_collections/fleetops"
-[ -e "$COLL" ] || ln -sfn "$ROOT" "$COLL"
-export ANSIBLE_COLLECTIONS_PATH="$COLL_PARENT"
-RUNDIR=$(mktemp -d "${TMPDIR:-/tmp}/fleetops-molecule.XXXXXX")
-cleanup() { "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" stop "$RUNDIR" || true; rm -rf "$RUNDIR"; }
-trap cleanup EXIT INT TERM
-"$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" start "$RUNDIR" --speed "${EMULATOR_SPEED:-50}" >/dev/null
-eval "$("$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" env "$RUNDIR")"
+ln -sfn "$ROOT" "$COLL"
+export ANSIBLE_COLLECTIONS_PATH="$COLL_PARENT:$VENV/collections"
+"$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" start "$RUNDIR/emulator" --speed "${EMULATOR_SPEED:-50}" >/dev/null
+eval "$("$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" env "$RUNDIR/emulator")"
 export ANSIBLE_PIPELINING=true
 
 if [ $# -gt 0 ]; then

@@ -86,7 +86,7 @@ compose:
 from ansible.errors import AnsibleError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.base import AUTH_ARGUMENT_SPEC
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import AUTH_ARGUMENT_SPEC, scrub
 from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, strip_cluster_secrets
@@ -127,9 +127,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     def _client_params(self):
         return dict((name, self.get_option(name)) for name in AUTH_ARGUMENT_SPEC)
 
-    def _fetch(self):
-        """Read the clusters and fleets once; the result is what the cache keeps."""
-        api = UcsApi(CloudClient(self._client_params()))
+    def _fetch(self, client):
+        """Read the clusters and fleets once; the result is what the cache keeps.
+
+        Only collection paths are called (no id or name of the configuration goes into a URL): the fleet filter
+        is applied to the listed fleets."""
+        api = UcsApi(client)
         fleets = api.list_fleets()
         fleet_names = dict((f["metadata"]["uid"], f["metadata"]["name"]) for f in fleets)
         wanted = self.get_option("fleets")
@@ -176,10 +179,17 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 update_cache = True
         if hosts is None:
+            client = CloudClient(self._client_params())
             try:
-                hosts = self._fetch()
-            except (ApiError, ConfigurationError) as exc:
-                raise AnsibleError("fleetops.cloud.ucs: %s" % exc)
+                hosts = self._fetch(client)
+            except ApiError as exc:
+                raise AnsibleError(scrub("fleetops.cloud.ucs: %s" % exc.full_message(), client.secrets()))
+            except ConfigurationError as exc:
+                raise AnsibleError(scrub("fleetops.cloud.ucs: %s" % exc, client.secrets()))
+            finally:
+                for text in client.pop_warnings():
+                    self.display.warning(scrub("fleetops.cloud.ucs: %s" % text, client.secrets()))
+                client.close()
         if update_cache:
             self._cache[cache_key] = hosts
         self._populate(hosts)

@@ -22,7 +22,11 @@ and removes every known secret value from results and messages.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
+import binascii
 import copy
+import json
+import os
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
@@ -69,6 +73,96 @@ def auth_argument_spec():
     return copy.deepcopy(AUTH_ARGUMENT_SPEC)
 
 
+# Keys of a kubeconfig ``users[].user`` entry whose values are not secret.
+_KUBECONFIG_PUBLIC_KEYS = ("username", "as", "as-groups", "as-uid", "apiVersion", "command", "installHint",
+                           "interactiveMode", "provideClusterInfo", "name")
+# A kubeconfig file read for its secret values is at most this large (bigger files are not kubeconfigs).
+_KUBECONFIG_MAX_BYTES = 1024 * 1024
+
+
+def _string_leaves(value, skip=()):
+    """Every string inside ``value`` (dicts and lists walked), except under the keys in ``skip``."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if key not in skip:
+                for leaf in _string_leaves(item, skip):
+                    yield leaf
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            for leaf in _string_leaves(item, skip):
+                yield leaf
+
+
+def _parse_kubeconfig(value):
+    """``value`` (text or dict) as a kubeconfig dict, or None; YAML is imported only when a value needs it."""
+    if isinstance(value, dict):
+        doc = value
+    elif isinstance(value, str) and "users" in value:
+        text = value.strip()
+        doc = None
+        if text[:1] == "{":
+            try:
+                doc = json.loads(text)
+            except ValueError:
+                doc = None
+        if doc is None:
+            try:
+                import yaml
+                doc = yaml.safe_load(text)
+            except Exception:  # pylint: disable=broad-except
+                # not YAML either (or no PyYAML): whatever it is, it is no kubeconfig we can read
+                return None
+    else:
+        return None
+    if not isinstance(doc, dict) or not isinstance(doc.get("users"), list):
+        return None
+    return doc
+
+
+def kubeconfig_secrets(value):
+    """The secret values inside a kubeconfig (text or dict): tokens, passwords, client keys and certificates,
+    auth-provider and exec credentials, each also base64-decoded when it is ``*-data``. ``[]`` for non-kubeconfigs."""
+    doc = _parse_kubeconfig(value)
+    if doc is None:
+        return []
+    found = []
+    for user in doc.get("users") or []:
+        entry = user.get("user") if isinstance(user, dict) else None
+        if not isinstance(entry, dict):
+            continue
+        for key, item in entry.items():
+            if key in _KUBECONFIG_PUBLIC_KEYS:
+                continue
+            if key == "exec" and isinstance(item, dict):
+                # exec credentials: the environment values may hold secrets, the command does not
+                found.extend(_string_leaves(item.get("env") or [], skip=("name",)))
+                continue
+            for leaf in _string_leaves(item):
+                found.append(leaf)
+                if key.endswith("-data"):
+                    try:
+                        decoded = base64.b64decode(leaf, validate=True).decode("utf-8")
+                    except (binascii.Error, ValueError):
+                        continue
+                    found.append(decoded)
+                    # a PEM body also travels without its armour lines
+                    found.extend(line for line in decoded.splitlines() if len(line) >= 16 and not line.startswith("-----"))
+    return [item for item in found if isinstance(item, str) and len(item.strip()) >= 6]
+
+
+def _read_small_file(path):
+    try:
+        path = os.path.expanduser(path)
+        if os.path.getsize(path) > _KUBECONFIG_MAX_BYTES:
+            return None
+        with open(path, "r", encoding="utf-8", errors="replace") as handle:
+            return handle.read()
+    except (OSError, TypeError, ValueError):
+        return None
+
+
 def scrub(value, secrets):
     """Return ``value`` with every occurrence of a secret string replaced by ``********`` (recursively)."""
     secrets = [s for s in secrets if isinstance(s, str) and len(s) >= 3]
@@ -103,6 +197,10 @@ class FleetopsModule(object):
         self.params = self.module.params
         self._client = None
         self.wait_history = []
+        # Values a module registered with ``add_secret`` (credentials it read or received from an API).
+        self._added_secrets = []
+        # Secret values derived from the options (no_log values, kubeconfig contents), computed on first use.
+        self._option_secrets = None
 
     # -- properties --------------------------------------------------------------------------------------
     @property
@@ -128,8 +226,67 @@ class FleetopsModule(object):
         self._client = value
 
     def secrets(self):
-        """The secret values known to this run: the secret options, whatever their source (option or env)."""
-        return [self.params.get(name) for name in SECRET_OPTIONS if self.params.get(name)]
+        """Every secret value known to this run, for scrubbing results, messages and warnings:
+
+        the auth secret options (whatever their source, option or environment), every ``no_log`` option of the
+        module's argument spec (nested suboptions included, as AnsibleModule found them), the values inside any of
+        them that is a kubeconfig and inside the files of ``*kubeconfig_path`` options, the tokens the client
+        issued or read from the cache, and whatever the module registered with ``add_secret``.
+        """
+        found = [self.params.get(name) for name in SECRET_OPTIONS if self.params.get(name)]
+        found.extend(self._secrets_of_options())
+        found.extend(self._added_secrets)
+        if self._client is not None:
+            found.extend(self._client.secrets())
+        return [value for value in found if isinstance(value, str) and value]
+
+    def _secrets_of_options(self):
+        if self._option_secrets is None:
+            values = [v for v in getattr(self.module, "no_log_values", ()) if isinstance(v, str)]
+            derived = []
+            for value in values:
+                derived.extend(kubeconfig_secrets(value))
+            for name, value in self.params.items():
+                if name.endswith("kubeconfig_path") and isinstance(value, str) and value:
+                    derived.extend(kubeconfig_secrets(_read_small_file(value)))
+                elif name.endswith("kubeconfig") and isinstance(value, dict):
+                    derived.extend(kubeconfig_secrets(value))
+            self._option_secrets = values + derived
+            for value in derived:
+                self._no_log(value)
+        return self._option_secrets
+
+    def _no_log(self, value):
+        """Add ``value`` to AnsibleModule's own ``no_log_values`` (so its output filter removes it too)."""
+        if isinstance(value, str) and len(value) >= 3:
+            try:
+                self.module.no_log_values.add(value)
+            except AttributeError:  # a stand-in module in tests
+                pass
+
+    def add_secret(self, value):
+        """Register a secret value found at run time (a credential read from a file, a kubeconfig or certificate
+        returned by the API): it is removed from every result, message and warning of this run. A kubeconfig
+        (text or dict) also registers the tokens, passwords and keys inside it."""
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        inner = kubeconfig_secrets(value)
+        values = ([value] if isinstance(value, str) else []) + inner
+        for item in values:
+            if isinstance(item, str) and len(item) >= 3 and item not in self._added_secrets:
+                self._added_secrets.append(item)
+                self._no_log(item)
+
+    def warn(self, msg):
+        """``AnsibleModule.warn`` with every known secret removed from the text."""
+        self.module.warn(scrub(msg, self.secrets()))
+
+    def _flush_client_warnings(self):
+        """Give the warnings of the client (plain http, TLS verification off, token cache) to Ansible, once each."""
+        if self._client is None:
+            return
+        for text in self._client.pop_warnings():
+            self.warn(text)
 
     # -- running -----------------------------------------------------------------------------------------
     def run(self):
@@ -159,13 +316,19 @@ class FleetopsModule(object):
 
     def fail(self, msg, **extra):
         """``fail_json`` with secrets scrubbed from the message and the extra values."""
+        self._flush_client_warnings()
         secrets = self.secrets()
+        for value in secrets:
+            self._no_log(value)
         extra = scrub(extra, secrets)
         self.module.fail_json(msg=scrub(msg, secrets), **extra)
 
     def exit(self, changed, before=None, after=None, **result):
         """``exit_json(changed=..., **result)``, plus ``diff={before, after}`` in diff mode; secrets scrubbed."""
+        self._flush_client_warnings()
         secrets = self.secrets()
+        for value in secrets:
+            self._no_log(value)
         result = dict(result)
         if self.diff_mode:
             result["diff"] = dict(before=normalize(before) if before is not None else {},

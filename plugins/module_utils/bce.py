@@ -15,8 +15,10 @@ __metaclass__ = type
 import copy
 import json
 import os
+import re
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.paths import segment
 
 SERVICE = "bce"
 
@@ -88,12 +90,96 @@ URL_PREFIXES = ("obs://", "https://", "http://")
 # AK/SK signed requests carry at most 12 MB of body (source §3.2).
 AKSK_MAX_BODY = 12 * 1024 * 1024
 
-PAGE_SIZE = 100
+# Lists are read with the largest page the source documents (table 4-2: limit up to 102400), so a lookup is one
+# call on every account the API serves in one page; a server that caps the page is followed with offsets.
+PAGE_SIZE = 102400
 MAX_PAGES = 1000
+
+# Names: the source gives every name field a length of 1 to 102400 characters and no pattern (tables 4-4, 4-8,
+# 4-31). The module adds only what a name must never hold: control characters and "/".
+NAME_MAX = 102400
+
+# Pool status: the source lists no values (table 4-4 "资源池的状态"). These words mean "ready" and these "failed";
+# every other value, whatever it is, counts as "not ready yet" and is named in messages.
+POOL_READY_STATUSES = ("running", "available", "active", "ready", "normal")
+POOL_FAILED_STATUSES = ("failed", "error", "abnormal", "createfailed", "create_failed", "installfailed",
+                        "install_failed", "unavailable")
+
+# The WDL ``workflow NAME {`` declaration: what the API reports as ``workflow_name``.
+_WORKFLOW_DECLARATION = re.compile(r"(?m)^\s*workflow\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{")
 
 
 def _not_found(err):
+    """True for the generic appendix's 404. A 400 is decided by the caller, from the state (see _gone_on_read)."""
     return isinstance(err, ApiError) and err.status == 404
+
+
+def _gone_on_read(err):
+    """True when a GET of one resource by id answers that it is not there.
+
+    Every BCE operation lists only 200/201, 400 and 500 (the 404 is in the generic appendix), and the source
+    documents no error codes. A GET by id has one parameter, the id (validated and encoded as one path segment
+    before the call), so a 400 to it means that the id names nothing readable: absent. This is decided from the
+    status and the request, never from the wording of the message.
+    """
+    return isinstance(err, ApiError) and err.status in (400, 404)
+
+
+def validate_name(value, what="name"):
+    """Raise ConfigurationError (before any call) for a name that cannot be a BCE name; returns it unchanged."""
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigurationError("The %s must be a non-empty string, got %r." % (what, value))
+    if len(value) > NAME_MAX:
+        raise ConfigurationError("The %s is %d characters long; the API takes at most %d." % (what, len(value), NAME_MAX))
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ConfigurationError("The %s must not contain control characters." % what)
+    if "/" in value:
+        raise ConfigurationError("The %s must not contain '/': %r." % (what, value))
+    return value
+
+
+def pool_readiness(pool):
+    """``ready``, ``failed`` or ``pending`` for a pool's status; any status not known as ready or failed is pending."""
+    status = str((pool or {}).get("status") or "").strip().lower()
+    if status in POOL_READY_STATUSES:
+        return "ready"
+    if status in POOL_FAILED_STATUSES:
+        return "failed"
+    return "pending"
+
+
+def wdl_workflow_name(text):
+    """The name of the ``workflow`` declared in a WDL source text, or None."""
+    match = _WORKFLOW_DECLARATION.search(text or "")
+    return match.group(1) if match else None
+
+
+def parse_inputs(text):
+    """The inputs JSON text of an execution parsed, ``{}`` for an empty one, or raise ValueError."""
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return {}
+    if isinstance(text, dict):
+        return text
+    return json.loads(text)
+
+
+def same_inputs(execution, inputs):
+    """Whether an execution ran with ``inputs`` (a parsed object): True, False, or None when it cannot be told.
+
+    ``inputs`` None means the module does not know them (they are an OBS URL). The execution's stored
+    ``inputs_json`` (table 4-31) is compared as JSON, so spacing and key order mean nothing.
+    """
+    if inputs is None:
+        return None
+    if "inputs_json" not in execution:
+        return None
+    stored = execution.get("inputs_json")
+    try:
+        parsed = parse_inputs(stored)
+    except ValueError:
+        # The stored text is not JSON: it may be the URL the inputs came from. It cannot be compared.
+        return None
+    return parsed == inputs
 
 
 def is_url(value):
@@ -235,14 +321,12 @@ def check_local_files(files, aksk=False, limit=AKSK_MAX_BODY):
     return total
 
 
-def build_execution_parameters(env_name, workflow_id=None, urls=None, name=None):
+def build_execution_parameters(env_name, workflow_id=None, urls=None):
     """The JSON text of the ``parameters`` form field of a WDL submission (source table 4-39).
 
-    ``urls`` maps workflow part -> OBS URL; ``name`` (the execution's name) is sent as ``name``.
+    ``urls`` maps workflow part -> OBS URL. The table has no ``name``: the API names an execution itself.
     """
     params = {"env_name": env_name}
-    if name is not None:
-        params["name"] = name
     if workflow_id is not None:
         params["workflow_id"] = workflow_id
     for part, value in sorted((urls or {}).items()):
@@ -324,7 +408,11 @@ def split_batch_result(ids, body):
 
 
 class BceApi(object):
-    """Pools and WDL executions of one project, on top of a ``CloudClient``."""
+    """Pools and WDL executions of one project, on top of a ``CloudClient``.
+
+    Every id that goes into a path passes through ``segment()``: an id such as ``../clusters/x`` is sent as one
+    encoded segment and can never reach another resource.
+    """
 
     def __init__(self, client):
         self.client = client
@@ -332,58 +420,89 @@ class BceApi(object):
     def _call(self, method, path, **kwargs):
         return self.client.call(SERVICE, method, path, **kwargs)
 
-    def _paginate(self, path, key, total_key, query=None):
-        """Every item of a paginated list: ``limit``/``offset`` (offset = items already read), bounded."""
-        items, seen = [], set()
+    def _pages(self, path, key, total_key, query=None):
+        """Yield the raw items of a paginated list, page by page, each item once.
+
+        One call with the largest documented page reads every item of most accounts. A server that answers fewer
+        items than asked while ``total`` says there are more (a capped page) is followed with ``offset`` (the items
+        already read, table 4-27). The loop is bounded and stops on an empty or repeated page.
+        """
+        seen = set()
         query = dict((k, v) for k, v in (query or {}).items() if v is not None)
         offset = 0
         for dummy in range(MAX_PAGES):
             page_query = dict(query, limit=PAGE_SIZE)
             if offset:
                 page_query["offset"] = offset
-            body = self._call("GET", path, query=page_query).body or {}
+            body = self._call("GET", path, query=page_query).body
+            body = body if isinstance(body, dict) else {}
             page = body.get(key) or []
             new = 0
             for item in page:
                 ident = _identity(item)
-                if ident is not None and ident in seen:
-                    continue
                 if ident is not None:
+                    if ident in seen:
+                        continue
                     seen.add(ident)
-                items.append(item)
                 new += 1
+                yield item
             offset += len(page)
             total = body.get(total_key)
-            if not page or new == 0 or len(page) < PAGE_SIZE:
-                break
-            if isinstance(total, int) and len(items) >= total:
-                break
-        return items
+            if not page or new == 0:
+                return
+            if isinstance(total, int) and not isinstance(total, bool):
+                if offset >= total:
+                    return
+            elif len(page) < PAGE_SIZE:
+                return
+
+    def _paginate(self, path, key, total_key, query=None):
+        """Every raw item of a paginated list."""
+        return list(self._pages(path, key, total_key, query))
 
     # ---- resource pools -------------------------------------------------------------------------------------
 
     def list_pools(self, pool_type=None):
-        """Every pool of the project (normalised), optionally only those of one type (dedicate/shared/cromwell)."""
-        raw = self._paginate(POOLS_PATH, "clusters", "total")
-        pools = [normalise_pool(p) for p in raw]
-        if pool_type is not None:
-            wanted = normalise_pool_type(pool_type)
-            pools = [p for p in pools if p.get("cluster_type") == wanted]
+        """Every pool of the project (normalised), optionally only those of one type (dedicate/shared/cromwell).
+
+        The type is filtered here, not with ``cluster_type``: the list answers CCE/CCI/cromwell while the create
+        call takes dedicate/shared/cromwell, and the source does not say which spelling the filter takes.
+        """
+        pools = []
+        wanted = normalise_pool_type(pool_type) if pool_type is not None else None
+        for raw in self._pages(POOLS_PATH, "clusters", "total"):
+            if wanted is not None and normalise_pool_type((raw or {}).get("cluster_type")) != wanted:
+                continue
+            pools.append(normalise_pool(raw))
         return pools
 
     def get_pool(self, guid):
-        """The pool with this guid (normalised), or None."""
+        """The pool with this guid (normalised), or None (404, or 400 to a GET by id: see _gone_on_read)."""
+        path = POOL_PATH % segment(guid, "pool id")
         try:
-            return normalise_pool(self._call("GET", POOL_PATH % guid).body)
+            return normalise_pool(self._call("GET", path).body)
         except ApiError as err:
-            if _not_found(err):
+            if _gone_on_read(err):
                 return None
             raise
 
     def find_pool(self, name):
-        """The pool named exactly ``name`` (normalised), or None. Names are unique per project."""
-        matches = [p for p in self.list_pools() if p.get("cluster_name") == name]
-        return matches[0] if matches else None
+        """The pool named exactly ``name`` (normalised), or None. Names are unique per project.
+
+        The pool list has no name filter (table 4-2): the pages are read until the first exact match, and only
+        that pool is normalised.
+        """
+        for raw in self._pages(POOLS_PATH, "clusters", "total"):
+            if isinstance(raw, dict) and raw.get("cluster_name") == name:
+                return normalise_pool(raw)
+        return None
+
+    def find_pool_by_name_or_id(self, value):
+        """The pool named ``value``, else the pool whose guid is ``value``, else None."""
+        pool = self.find_pool(value)
+        if pool is None:
+            pool = self.get_pool(value)
+        return pool
 
     def create_pool(self, body):
         """Create a pool (non-idempotent: may raise OutcomeUnknownError). Returns the normalised answer."""
@@ -396,14 +515,19 @@ class BceApi(object):
             body["cluster_name"] = name
         if description is not None:
             body["description"] = description
-        return self._call("PUT", POOL_PATH % guid, json=body).body
+        return self._call("PUT", POOL_PATH % segment(guid, "pool id"), json=body).body
 
     def delete_pool(self, guid):
-        """Start the asynchronous delete of a pool. Returns False when it was already gone."""
+        """Start the asynchronous delete of a pool. Returns False when it was already gone.
+
+        A 404, or a 400 after which the pool cannot be read any more, is "already gone"; any other refusal is
+        raised. The pool is read back to decide: the state, not the message, says whether it exists.
+        """
+        path = POOL_PATH % segment(guid, "pool id")
         try:
-            self._call("DELETE", POOL_PATH % guid)
+            self._call("DELETE", path)
         except ApiError as err:
-            if _not_found(err):
+            if _not_found(err) or (err.status == 400 and self.get_pool(guid) is None):
                 return False
             raise
         return True
@@ -414,20 +538,36 @@ class BceApi(object):
         """Every execution matching the API's filters (``name`` and ``guid`` are fuzzy there), normalised."""
         query = {"name": name, "status": status, "workflow_id": workflow_id, "guid": guid, "target": target,
                  "workflow_name": workflow_name}
-        raw = self._paginate(EXECUTIONS_PATH, "executions", "total_num", query)
-        return [normalise_execution(r) for r in raw]
+        return [normalise_execution(r) for r in self._pages(EXECUTIONS_PATH, "executions", "total_num", query)]
 
     def find_executions(self, name):
-        """Every execution named exactly ``name`` (the API filter is fuzzy), newest first."""
-        matches = [e for e in self.list_executions(name=name) if e.get("name") == name]
+        """Every execution named exactly ``name`` (the API filter is fuzzy), newest first; only those normalised."""
+        query = {"name": name}
+        matches = [normalise_execution(r) for r in self._pages(EXECUTIONS_PATH, "executions", "total_num", query)
+                   if _inner(r).get("name") == name]
         return sorted(matches, key=lambda e: str(e.get("create_at") or ""), reverse=True)
 
+    def find_runs(self, workflow_name=None, workflow_id=None):
+        """The executions of one workflow (API filters ``workflow_name`` / ``workflow_id``, kept only when they
+        match exactly), newest first; only those are normalised."""
+        query = {"workflow_name": workflow_name, "workflow_id": workflow_id}
+        runs = []
+        for raw in self._pages(EXECUTIONS_PATH, "executions", "total_num", query):
+            inner = _inner(raw)
+            if workflow_name is not None and inner.get("workflow_name") != workflow_name:
+                continue
+            if workflow_id is not None and inner.get("workflow_id") != workflow_id:
+                continue
+            runs.append(normalise_execution(raw))
+        return sorted(runs, key=lambda e: str(e.get("create_at") or ""), reverse=True)
+
     def get_execution(self, execution_id):
-        """The execution with this id (normalised), or None."""
+        """The execution with this id (normalised), or None (404, or 400 to a GET by id: see _gone_on_read)."""
+        path = EXECUTION_PATH % segment(execution_id, "execution id")
         try:
-            return normalise_execution(self._call("GET", EXECUTION_PATH % execution_id).body)
+            return normalise_execution(self._call("GET", path).body)
         except ApiError as err:
-            if _not_found(err):
+            if _gone_on_read(err):
                 return None
             raise
 
@@ -453,30 +593,52 @@ class BceApi(object):
         return resp.body or {}
 
     def stop_execution(self, execution_id):
-        """Stop a running execution (it can never run again). Returns the answer ``{id, message, status}``."""
-        return self._call("POST", EXECUTION_STOP_PATH % execution_id).body or {}
+        """Stop a running execution (it can never run again). Returns the answer ``{id, message, status}``.
+
+        Sent with ``create=True`` so that the transport never re-sends it blindly: after a lost answer the module
+        reads the execution back (``FleetopsModule.confirmed_write``).
+        """
+        path = EXECUTION_STOP_PATH % segment(execution_id, "execution id")
+        body = self._call("POST", path, create=True).body
+        return body if isinstance(body, dict) else {}
 
     def delete_execution(self, execution_id):
-        """Delete one execution. Returns False when it was already gone."""
+        """Delete one execution. Returns False when it was already gone (404, or a 400 after which it cannot be
+        read any more)."""
+        path = EXECUTION_PATH % segment(execution_id, "execution id")
         try:
-            self._call("DELETE", EXECUTION_PATH % execution_id)
+            self._call("DELETE", path)
         except ApiError as err:
-            if _not_found(err):
+            if _not_found(err) or (err.status == 400 and self.get_execution(execution_id) is None):
                 return False
             raise
         return True
 
     def delete_executions(self, ids, clean_data=None):
-        """Batch delete; returns ``(deleted, failed)`` as split_batch_result does (per-id errors)."""
+        """Batch delete; returns ``(deleted, failed)`` as split_batch_result does (per-id errors).
+
+        An id the answer reports as failed but that cannot be read any more is gone: it counts as deleted (the
+        delete may have happened in an earlier attempt, or the id was removed meanwhile).
+        """
         body = {"execution_ids": list(ids)}
         if clean_data is not None:
             body["clean_data"] = bool(clean_data)
         resp = self._call("DELETE", EXECUTIONS_PATH, json=body)
-        return split_batch_result(list(ids), resp.body if isinstance(resp.body, dict) else {})
+        deleted, failed = split_batch_result(list(ids), resp.body if isinstance(resp.body, dict) else {})
+        for exec_id in sorted(failed):
+            if self.get_execution(exec_id) is None:
+                del failed[exec_id]
+                deleted.append(exec_id)
+        return deleted, failed
+
+
+def _inner(item):
+    """The execution object of a list item (``{enterprise_project, execution, status}``) or the item itself."""
+    if not isinstance(item, dict):
+        return {}
+    return item["execution"] if isinstance(item.get("execution"), dict) else item
 
 
 def _identity(item):
-    if not isinstance(item, dict):
-        return None
-    inner = item.get("execution") if isinstance(item.get("execution"), dict) else item
+    inner = _inner(item)
     return inner.get("guid") or inner.get("id")

@@ -174,6 +174,34 @@ class CloudClient(object):
         self.writes_sent = 0
         self.writes_applied = 0
         self.writes_unknown = 0
+        # Warnings for the user (plain http, TLS verification off, token cache), each given once: pop_warnings().
+        self._warnings = []
+        self._warned = set()
+
+    # -- warnings and secrets --------------------------------------------------------------------------
+    def warn(self, text):
+        """Queue a warning for the module (shown once per run)."""
+        if text not in self._warned:
+            self._warned.add(text)
+            self._warnings.append(text)
+
+    def pop_warnings(self):
+        """The warnings queued since the last call (the token cache's included)."""
+        if self._cache is not None:
+            for text in self._cache.pop_warnings():
+                self.warn(text)
+        out, self._warnings = self._warnings, []
+        return out
+
+    def secrets(self):
+        """The secret values this client holds: the secret options and every token it issued or read from the
+        cache (so that an API that echoes a request cannot make one appear in a message)."""
+        found = list(self.creds.secrets())
+        if self._tokens is not None:
+            found.extend(entry.get("token") for entry in self._tokens.memory.values() if isinstance(entry, dict))
+        if self._token_info:
+            found.append(self._token_info.get("token"))
+        return [value for value in found if isinstance(value, str) and value]
 
     # -- configuration -------------------------------------------------------------------------------
     @property
@@ -194,6 +222,10 @@ class CloudClient(object):
                 raise ConfigurationError("api_timeout must be a positive number of seconds.")
             if retries is not None and (not isinstance(retries, int) or retries < 0):
                 raise ConfigurationError("max_retries must be a number >= 0.")
+            if verify is False:
+                self.warn("validate_certs is false: the TLS certificates of the endpoints are not verified, so "
+                          "anyone on the network path can impersonate them and read the credentials. Give the CA "
+                          "bundle of the endpoints with ca_path (HW_CA_PATH) instead.")
             self._transport = Transport(timeout=timeout if timeout is not None else 60,
                                         max_retries=retries if retries is not None else 5,
                                         verify=verify, **self._transport_options)
@@ -251,6 +283,9 @@ class CloudClient(object):
         if not url:
             url = default_endpoint(service, self.region)
         url = normalize_endpoint(url, service)
+        if url.lower().startswith("http://"):
+            self.warn("The %s endpoint %s is plain http: credentials (tokens, passwords, signed requests) travel "
+                      "unencrypted. Use an https:// endpoint unless it is a local emulator." % (service, url))
         self._endpoints[service] = url
         return url
 
@@ -493,7 +528,14 @@ class CloudClient(object):
         parts = urlsplit(base)
         full_path = (parts.path.rstrip("/") + "/" + path.lstrip("/")) if path else (parts.path or "/")
         query_string = signer.canonical_query_string(query)
-        url = "%s://%s%s" % (parts.scheme, parts.netloc, signer.wire_path(full_path))
+        try:
+            sent_path = signer.wire_path(full_path)
+        except ValueError:
+            # A '.' or '..' segment (literal or encoded) would be resolved by the HTTP stack or the server and
+            # reach another resource than the one named: refuse it before anything is sent.
+            raise ConfigurationError("Refusing to call %s %s: a path segment is '.' or '..' (an id or name that "
+                                     "is not a single path segment)." % (method.upper(), full_path))
+        url = "%s://%s%s" % (parts.scheme, parts.netloc, sent_path)
         if query_string:
             url += "?" + query_string
         netloc = parts.netloc.rsplit("@", 1)[-1]

@@ -21,14 +21,6 @@ import socket
 from urllib.error import HTTPError, URLError
 from urllib.parse import quote, urljoin, urlsplit
 
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
-    HAS_YAML = False
-
-from ansible.module_utils.urls import open_url
-
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
 
 SERVICE = "orchestration"
@@ -47,14 +39,31 @@ FALSE_WORDS = ("false", "f", "no", "n", "off", "0")
 # ------------------------------------------------------------------------------------------- YAML / JSON
 
 
-if HAS_YAML:
-    class _TemplateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # pylint: disable=too-many-ancestors
-        """A safe loader that keeps timestamps as strings (``heat_template_version: 2021-04-16`` stays a string)."""
+_YAML = {}
 
-    def _timestamp_as_string(loader, node):
-        return loader.construct_scalar(node)
 
-    _TemplateLoader.add_constructor(u"tag:yaml.org,2002:timestamp", _timestamp_as_string)
+def _timestamp_as_string(loader, node):
+    return loader.construct_scalar(node)
+
+
+def _yaml():
+    """``(yaml, loader class)``, imported on first use (``(None, None)`` without PyYAML).
+
+    Only a YAML document needs PyYAML: ``stack_info`` and JSON or dict templates never load it (module start cost).
+    The loader is a safe loader that keeps timestamps as strings (``heat_template_version: 2021-04-16`` stays one).
+    """
+    if "yaml" not in _YAML:
+        try:
+            import yaml
+        except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
+            return None, None
+
+        class _TemplateLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # pylint: disable=too-many-ancestors
+            pass
+
+        _TemplateLoader.add_constructor(u"tag:yaml.org,2002:timestamp", _timestamp_as_string)
+        _YAML.update(yaml=yaml, loader=_TemplateLoader)
+    return _YAML["yaml"], _YAML["loader"]
 
 
 def parse_document(text, what="template"):
@@ -69,10 +78,11 @@ def parse_document(text, what="template"):
         except ValueError:
             data = None
     if data is None:
-        if not HAS_YAML:
+        yaml, loader = _yaml()
+        if yaml is None:
             raise ConfigurationError("PyYAML is needed to read a YAML %s" % what)
         try:
-            data = yaml.load(stripped, Loader=_TemplateLoader)  # nosec - a safe loader
+            data = yaml.load(stripped, Loader=loader)  # nosec - a safe loader
         except yaml.YAMLError as exc:
             raise ConfigurationError("The %s is neither valid YAML nor JSON: %s" % (what, exc))
     if data is None and what == "environment":
@@ -139,6 +149,8 @@ def fetch_text(url, validate_certs=True, ca_path=None, timeout=60):
     scheme = urlsplit(url).scheme
     if scheme not in ("http", "https"):
         raise ConfigurationError("Only http and https URLs can be fetched, not %s" % url)
+    # Imported here: only a template or file given by URL needs it, and it costs a module start ~50 ms.
+    from ansible.module_utils.urls import open_url
     try:
         response = open_url(url, method="GET", validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
         return response.read().decode("utf-8")

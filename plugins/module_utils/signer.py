@@ -8,7 +8,8 @@ Algorithm (facts of the published scheme):
 * ``X-Sdk-Date`` (``YYYYMMDDTHHMMSSZ``, UTC) and ``Host`` are added when absent;
 * every header whose name has no underscore is signed (names lower-cased and sorted, values stripped);
 * canonical URI: the path is percent-decoded, each segment re-encoded (only ``~`` and unreserved
-  characters kept) and a trailing ``/`` added;
+  characters kept) and a trailing ``/`` added -- the server's view of what was sent, so the signature is the
+  official one; what is *sent* is ``wire_path(path)``, which never decodes an escaped ``/`` into a separator;
 * canonical query: pairs sorted, keys/values percent-encoded, booleans as ``true``/``false``, list values
   expanded to one pair per element (sorted);
 * payload hash: the empty hash for an empty body, ``UNSIGNED-PAYLOAD`` when that header is set, else sha256(body);
@@ -24,7 +25,7 @@ import datetime
 import hashlib
 import hmac
 
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, unquote_to_bytes
 
 ALGORITHM = "SDK-HMAC-SHA256"
 DATE_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -98,12 +99,20 @@ def canonical_uri(path):
 
 
 def wire_path(path):
-    """The path as put on the wire: the canonical encoding of ``path`` without the added trailing slash.
+    """The path as put on the wire: each segment percent-encoded as it is, never decoded into more segments.
 
-    Whatever the server decodes from it is what was signed.
+    A segment keeps its own escapes (``a%2Fb`` stays one segment, it is never sent as ``a/b``); raw characters
+    that cannot travel in a URL (spaces, unicode, a lone ``%``) are encoded. The server decodes the result to
+    exactly what ``canonical_uri`` signs. A segment that is or decodes to ``.`` or ``..`` raises ``ValueError``:
+    HTTP libraries and servers resolve such segments, so the request would reach a different resource.
     """
-    segments = unquote(path or "/").split("/")
-    return "/".join(_encode(segment) for segment in segments) or "/"
+    out = []
+    for segment in (path or "/").split("/"):
+        decoded = unquote_to_bytes(segment)
+        if decoded in (b".", b".."):
+            raise ValueError("the URL path %r contains a '.' or '..' segment" % path)
+        out.append(quote(decoded, safe="~"))
+    return "/".join(out) or "/"
 
 
 def _payload_hash(body, headers):

@@ -2,22 +2,34 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """HTTP transport: one ``requests.Session``, a timeout on every call, bounded retries.
 
-Retried: HTTP 429, 502, 503, 504 and connection errors, with capped, jittered exponential backoff that honours
-``Retry-After`` (seconds or an HTTP date), bounded by ``max_retries`` AND a total time budget.
+Retried: HTTP 429, 502, 503, 504, for reads (GET/HEAD) also 500, and connection errors, with capped, jittered
+exponential backoff that honours ``Retry-After`` (seconds or an HTTP date), bounded by ``max_retries`` AND a total
+time budget (``retry_budget``, 180 s by default).
+
+A refused connection (nothing listens) or an unknown host name is retried at most ``FAST_FAIL_RETRIES`` times
+with short pauses: the task ends within seconds with the URL and a hint, not after the whole budget.
 
 A request marked ``create=True`` (non-idempotent) is re-sent only when it certainly did not reach the
 server: a connection that could not be opened, or a 429 (the server refused it without acting). After a
 reset while the request was in flight, a read timeout, or a 502/503/504 from a gateway, it raises
 ``OutcomeUnknownError`` instead. A 500 is never retried for writes.
+
+TLS verification failures are never retried; the message says why verification failed (unknown CA, host name
+mismatch, expired or not yet valid certificate, no TLS at all) and what helps.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import email.utils
+import errno
 import random
+import socket
+import ssl
 import time
 import traceback
+
+from urllib.parse import urlsplit
 
 try:
     import requests
@@ -32,6 +44,13 @@ except ImportError:  # pragma: no cover - depends on the controller/target
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
 
 RETRY_STATUSES = (429, 502, 503, 504)
+# Reads are also retried on a 500 (a read changes nothing, so repeating it is always safe).
+READ_RETRY_STATUSES = (429, 500, 502, 503, 504)
+READ_METHODS = ("GET", "HEAD")
+# A refused connection or an unknown host is retried this many times at most, with pauses of at most
+# FAST_FAIL_PAUSE seconds: a gateway that restarts comes back within that, an endpoint that is down does not.
+FAST_FAIL_RETRIES = 2
+FAST_FAIL_PAUSE = 1.0
 # Statuses after which a non-idempotent request may have been applied.
 MAYBE_APPLIED_STATUSES = (502, 503, 504)
 # Final statuses after which any write (idempotent or not) may have been applied.
@@ -60,6 +79,82 @@ def parse_retry_after(value, now=None):
         return None
     current = time.time() if now is None else now
     return max(0.0, parsed.timestamp() - current)
+
+
+def _chain(exc):
+    """``exc`` and every exception it wraps (reason, args, cause, context), each once."""
+    seen = set()
+    stack = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen or not isinstance(current, BaseException):
+            continue
+        seen.add(id(current))
+        yield current
+        stack.append(getattr(current, "reason", None))
+        stack.extend(arg for arg in getattr(current, "args", ()) if isinstance(arg, BaseException))
+        stack.append(current.__cause__)
+        stack.append(current.__context__)
+
+
+def connection_failure_kind(exc):
+    """``"refused"``, ``"dns"``, ``"connect-timeout"``, ``"read-timeout"`` or None (another connection error)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connect-timeout"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "read-timeout"
+    for current in _chain(exc):
+        name = type(current).__name__
+        if isinstance(current, ConnectionRefusedError) or getattr(current, "errno", None) == errno.ECONNREFUSED:
+            return "refused"
+        if name == "NameResolutionError" or isinstance(current, socket.gaierror):
+            return "dns"
+        if name in ("ConnectTimeoutError",):
+            return "connect-timeout"
+        if name in ("ReadTimeoutError",) or isinstance(current, TimeoutError):
+            return "read-timeout"
+    return None
+
+
+def tls_failure(exc):
+    """``(reason, hint)`` for a TLS failure: why the verification failed and what helps."""
+    verify = None
+    for current in _chain(exc):
+        if isinstance(current, ssl.SSLCertVerificationError):
+            verify = current
+            break
+    if verify is None:
+        reasons = set(getattr(c, "reason", None) for c in _chain(exc) if isinstance(c, ssl.SSLError))
+        if reasons & set(("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "UNKNOWN_PROTOCOL", "HTTP_REQUEST")):
+            return ("the endpoint does not speak TLS (is it an http:// endpoint?)",
+                    "Check the scheme and port of the endpoint URL.")
+        return ("the TLS handshake failed (%s)" % type(exc).__name__,
+                "Check the endpoint URL and port, and that the endpoint accepts TLS 1.2 or later.")
+    # OpenSSL X509_V_ERR_* codes: the reason is known without reading any message text.
+    code = getattr(verify, "verify_code", None)
+    if code in (62, 64):
+        return ("the certificate does not match the host name (or IP address) of the endpoint",
+                "Use the host name the certificate was issued for in the endpoint URL.")
+    if code == 10:
+        return ("the certificate of the endpoint has expired",
+                "Renew the certificate of the endpoint, or check the clock of the controller.")
+    if code == 9:
+        return ("the certificate of the endpoint is not yet valid",
+                "Check the clock of the controller and of the endpoint.")
+    if code in (2, 18, 19, 20, 21):
+        return ("the certificate was issued by a CA that is not trusted (unknown or self-signed CA)",
+                "Give the CA bundle (PEM) of the endpoint with ca_path (HW_CA_PATH); validate_certs: false only "
+                "on test endpoints you control.")
+    return ("certificate verification failed (%s)" % (getattr(verify, "verify_message", None) or "unknown reason"),
+            "Check the certificate of the endpoint, or give its CA bundle with ca_path (HW_CA_PATH).")
+
+
+def _host_of(url):
+    try:
+        parts = urlsplit(url)
+        return "%s://%s" % (parts.scheme, parts.netloc.rsplit("@", 1)[-1])
+    except ValueError:
+        return url
 
 
 def _connect_failed(exc):
@@ -152,28 +247,30 @@ class Transport(object):
                 response = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout,
                                                 verify=self.verify, allow_redirects=False)
             except requests.exceptions.SSLError as exc:
+                reason, hint = tls_failure(exc)
                 raise ApiError(status=None, code="TLSError", method=method, url=shown_url,
-                               message="TLS verification of the endpoint failed (%s)" % type(exc).__name__,
-                               hint="Give the CA bundle of the endpoint with ca_path, or check the endpoint URL.")
+                               message="TLS verification of %s failed: %s" % (_host_of(shown_url), reason), hint=hint)
             except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
                 never_sent = _connect_failed(exc)
+                kind = connection_failure_kind(exc)
                 if not never_sent:
                     self.last_reached = True
                     self.last_maybe_applied = True
                 if create and not never_sent:
-                    raise OutcomeUnknownError(method=method, url=shown_url,
-                                              reason="%s while waiting for the response" % _describe(exc))
-                if not self._may_retry(attempt, started, None):
-                    raise ApiError(status=None, code="ConnectionError", method=method, url=shown_url,
-                                   message="the endpoint could not be reached after %d attempt(s): %s"
-                                   % (attempt, _describe(exc)),
-                                   hint="Check the endpoint URL, the network path to it, and its TLS settings.")
-                self.sleep(self._delay(attempt, started, None))
+                    reason = ("timed out: no answer within api_timeout (%s s)" % _seconds(self.timeout) if kind == "read-timeout"
+                              else "%s while waiting for the response" % _describe(exc))
+                    raise OutcomeUnknownError(method=method, url=shown_url, reason=reason)
+                fast = kind in ("refused", "dns")
+                if not self._may_retry(attempt, started, None) or (fast and attempt > FAST_FAIL_RETRIES):
+                    raise self._connection_error(method, shown_url, attempt, kind, exc)
+                delay = self._delay(attempt, started, None)
+                self.sleep(min(delay, FAST_FAIL_PAUSE) if fast else delay)
                 continue
             self.last_reached = True
             if response.status_code in UNKNOWN_OUTCOME_STATUSES:
                 self.last_maybe_applied = True
-            if response.status_code not in RETRY_STATUSES:
+            retry_statuses = READ_RETRY_STATUSES if method.upper() in READ_METHODS else RETRY_STATUSES
+            if response.status_code not in retry_statuses:
                 return response
             if create and response.status_code in MAYBE_APPLIED_STATUSES:
                 raise OutcomeUnknownError(method=method, url=shown_url,
@@ -184,6 +281,26 @@ class Transport(object):
                 return response
             response.close()
             self.sleep(self._delay(attempt, started, retry_after))
+
+    def _connection_error(self, method, url, attempt, kind, exc):
+        """The ``ApiError`` (status None) that ends a request the endpoint never answered."""
+        where = _host_of(url)
+        if kind == "refused":
+            message = "the connection to %s was refused (%d attempt(s)): nothing listens there" % (where, attempt)
+            hint = ("Is the endpoint (or the emulator) up? Check the endpoint URL and port (endpoints / "
+                    "HW_*_ENDPOINT / auth_url).")
+        elif kind == "dns":
+            message = "the host name of %s could not be resolved (%d attempt(s))" % (where, attempt)
+            hint = "Check the endpoint URL (endpoints / HW_*_ENDPOINT / region) and the DNS settings of the controller."
+        elif kind in ("connect-timeout", "read-timeout"):
+            what = "connecting to" if kind == "connect-timeout" else "waiting for an answer from"
+            message = ("timed out %s %s after %s s, %d attempt(s)" % (what, where, _seconds(self.timeout), attempt))
+            hint = ("The endpoint is slow or a firewall drops the traffic: check the network path, or raise "
+                    "api_timeout (seconds per request) or max_retries.")
+        else:
+            message = "the endpoint could not be reached after %d attempt(s): %s" % (attempt, _describe(exc))
+            hint = "Check the endpoint URL, the network path to it, and its TLS settings."
+        return ApiError(status=None, code="ConnectionError", method=method, url=url, message=message, hint=hint)
 
     def _may_retry(self, attempt, started, retry_after):
         if attempt > self.max_retries:
@@ -207,6 +324,10 @@ class Transport(object):
 def _keep_headers(prepared_request):
     """A requests auth hook that leaves the request as it is (disables the ~/.netrc lookup)."""
     return prepared_request
+
+
+def _seconds(value):
+    return ("%d" % value) if float(value) == int(value) else ("%g" % value)
 
 
 def _describe(exc):

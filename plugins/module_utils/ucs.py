@@ -24,6 +24,7 @@ import re
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, FleetopsError
 from ansible_collections.fleetops.cloud.plugins.module_utils.compare import pick
+from ansible_collections.fleetops.cloud.plugins.module_utils.paths import segment
 
 SERVICE = "ucs"
 
@@ -118,6 +119,29 @@ class UcsNotFoundError(ConfigurationError):
         plural = "s" if len(self.names) > 1 else ""
         super(UcsNotFoundError, self).__init__(
             "No UCS %s%s named (or with the id) %s." % (kind, plural, ", ".join("'%s'" % n for n in self.names)))
+
+
+# The UCS reference gives no rule for fleet or policy names (tables 3-138 "容器舰队名称" and 3-238 "权限策略名称":
+# a required string, nothing more), so only what no name can be is refused here; UCS judges the rest.
+RESOURCE_NAME_MAX = 255
+
+
+def check_resource_name(name, kind, option="name"):
+    """None when ``name`` can name a UCS ``kind`` (fleet, permission policy), else a message naming ``option``.
+
+    Refused: a non-string or empty name, one longer than ``RESOURCE_NAME_MAX`` characters, control characters,
+    and ``/`` (a name is looked up, and may end up in a URL path, as one segment).
+    """
+    if not isinstance(name, str) or not name:
+        return "%s (the %s name) must be a non-empty string, got %r" % (option, kind, name)
+    if len(name) > RESOURCE_NAME_MAX:
+        return "%s (the %s name) is %d characters long; at most %d are accepted" % (
+            option, kind, len(name), RESOURCE_NAME_MAX)
+    if any(ord(char) < 32 or 127 <= ord(char) < 160 for char in name):
+        return "%s (the %s name) %r contains control characters" % (option, kind, name)
+    if "/" in name:
+        return "%s (the %s name) %r contains '/', which no %s name can hold" % (option, kind, name, kind)
+    return None
 
 
 def is_uuid(value):
@@ -273,15 +297,87 @@ def bindings_namespaces(bindings):
     return out
 
 
+def binding_pairs(bindings):
+    """The set of ``(policy id, namespace)`` pairs that bindings grant: the exact meaning of a binding list,
+    whatever the grouping into entries and the order of ids and namespaces."""
+    pairs = set()
+    for item in normalize_bindings(bindings):
+        for rule_id in item["ruleIDs"]:
+            for namespace in item["namespaces"]:
+                pairs.add((rule_id, namespace))
+    return pairs
+
+
+def reported_bindings(rule_namespaces):
+    """What a fleet (or cluster) reports of its bindings, from its ``spec.ruleNamespaces``.
+
+    Returns ``(pairs, names)``: ``pairs`` the set of ``(policy id, namespace)`` pairs when the answer carries
+    policy ids (the object form ``[{rules: [{ruleID, ruleName}], namespaces}]`` that the Terraform provider reads
+    for fleets), else None (table 3-155 and the SDK: an array of namespace names, no ids); ``names`` maps the
+    reported ``ruleName`` of each policy to its ``ruleID``.
+    """
+    if not rule_namespaces:
+        return set(), {}  # no bindings: both readings agree
+    pairs, names, with_ids = set(), {}, False
+    for item in rule_namespaces:
+        if not isinstance(item, dict):
+            continue
+        with_ids = True
+        rules = item.get("rules") if isinstance(item.get("rules"), list) else []
+        namespaces = [n for n in (item.get("namespaces") or []) if isinstance(n, str) and n]
+        for rule in rules:
+            if not isinstance(rule, dict):
+                continue
+            rule_id = pick(rule, "ruleID", "ruleId", "ruleid")
+            if not rule_id:
+                continue
+            name = pick(rule, "ruleName", "rulename")
+            if name:
+                names[name] = rule_id
+            for namespace in namespaces:
+                pairs.add((rule_id, namespace))
+    return (pairs if with_ids else None), names
+
+
+# Check mode on an empty account: an object a task would create gets this placeholder id, which later tasks of the
+# same check run accept without looking it up (outside check mode it is refused before any call).
+PREDICTED_ID_PREFIX = "(predicted)"
+
+
+def predicted_id(kind, name):
+    """The placeholder id of a ``kind`` object named ``name`` that a task in check mode would create."""
+    return "%s %s %s" % (PREDICTED_ID_PREFIX, kind, name)
+
+
+def is_predicted_id(value):
+    """True for a placeholder id made by ``predicted_id`` (never a real UCS id: UCS ids are UUIDs)."""
+    return isinstance(value, str) and value.startswith(PREDICTED_ID_PREFIX + " ")
+
+
 def fleet_view(fleet, members):
     """A fleet as the modules return it: the API object plus ``clusters`` (members) and ``policy_namespaces``.
 
     UCS reports only the namespaces of a fleet's policy bindings, not the policies (see ``fleet_namespaces``).
     """
     view = copy.deepcopy(fleet)
-    view["clusters"] = member_list(members)
+    if members is not None:  # None: the members were not read (the task does not manage them)
+        view["clusters"] = member_list(members)
     view["policy_namespaces"] = fleet_namespaces(fleet.get("spec", {}).get("ruleNamespaces"))
+    pairs, dummy = reported_bindings(fleet.get("spec", {}).get("ruleNamespaces"))
+    if pairs is not None:
+        view["policies"] = bindings_view_from_pairs(pairs)
     return view
+
+
+def bindings_view_from_pairs(pairs):
+    """``[{policies, namespaces}]`` from ``(id, namespace)`` pairs: one entry per set of namespaces, sorted."""
+    by_policy = {}
+    for rule_id, namespace in pairs:
+        by_policy.setdefault(rule_id, set()).add(namespace)
+    groups = {}
+    for rule_id, namespaces in by_policy.items():
+        groups.setdefault(tuple(sorted(namespaces)), []).append(rule_id)
+    return [{"policies": sorted(ids), "namespaces": list(namespaces)} for namespaces, ids in sorted(groups.items())]
 
 
 def policy_spec(policy_type=None, iam_user_ids=None, contents=None, description=None):
@@ -297,6 +393,12 @@ def policy_spec(policy_type=None, iam_user_ids=None, contents=None, description=
     if description is not None:
         spec["description"] = description
     return spec
+
+
+def _fleet_path(fleet_id, suffix=None):
+    """``/v1/clustergroups/{id}[/suffix]`` with the id encoded as one path segment."""
+    path = "/v1/clustergroups/%s" % segment(fleet_id, "fleet id")
+    return path + "/" + suffix if suffix else path
 
 
 def _body_id(body):
@@ -339,26 +441,85 @@ class UcsApi(object):
                 return None
             raise
 
-    def _list_all(self, path, query=None, item_key="items"):
-        """Every item of a paged list (``limit``/``offset`` until ``total``; bounded by ``max_pages``)."""
-        items = []
-        offset = 0
+    def _iter_items(self, path, query=None, item_key="items"):
+        """The raw items of a list call, lazily: callers that stop at a match stop the paging too.
+
+        The UCS lists document ``limit`` -1 (the default) as "everything" (source tables, and the official SDK's
+        ``ListClusterGroupRequest``/``ListRuleRequest``: "默认为-1"), so the first call asks for all of it. A server
+        that caps the page anyway (fewer items than ``total``) is paged on with ``offset``, at the size it chose
+        (or ``page_size``), bounded by ``max_pages``. Items are yielded as returned (not copied, not normalised).
+        """
+        page_query = dict(query or {})
+        page_query.update({"limit": -1, "offset": 0})
+        seen = 0
         for dummy in range(self.max_pages):
-            page_query = dict(query or {})
-            page_query.update({"limit": self.page_size, "offset": offset})
-            body = self._call("GET", path, query=page_query).body
+            body = self._call("GET", path, query=dict(page_query)).body
             if isinstance(body, list):  # an unpaged answer
-                return body
+                for item in body:
+                    yield item
+                return
             body = body if isinstance(body, dict) else {}
             page = body.get(item_key) or []
-            items.extend(page)
+            for item in page:
+                yield item
+            seen += len(page)
             total = body.get("total")
-            if not page or (isinstance(total, int) and len(items) >= total):
+            if not page or not isinstance(total, int) or seen >= total:
+                return
+            # Capped page: go on from where it stopped, at the server's page size.
+            page_query.update({"limit": len(page) if page_query["limit"] == -1 else page_query["limit"],
+                               "offset": seen})
+
+    def _list_all(self, path, query=None, item_key="items"):
+        """Every item of a list (see ``_iter_items``: one call where the server returns everything)."""
+        return list(self._iter_items(path, query, item_key))
+
+    def _first(self, path, predicate, query=None, item_key="items"):
+        """The first raw item for which ``predicate(item)`` is true (paging stops there), or None."""
+        for item in self._iter_items(path, query, item_key):
+            if isinstance(item, dict) and predicate(item):
+                return item
+        return None
+
+    def _match_all(self, path, keys):
+        """``{key: raw item}`` for each key that is the uid or the name of an item (a uid wins over a name).
+
+        One pass over the list, which stops once every key is matched (a UUID-shaped key matched only by a name
+        keeps the search going, since an item whose uid is that key would win).
+        """
+        keys = set(keys)
+        by_uid, by_name = {}, {}
+        for item in self._iter_items(path):
+            meta = item.get("metadata") if isinstance(item, dict) else None
+            if not isinstance(meta, dict):
+                continue
+            if meta.get("uid") in keys:
+                by_uid.setdefault(meta["uid"], item)
+            if meta.get("name") in keys:
+                by_name.setdefault(meta["name"], item)
+            if self._all_matched(keys, by_uid, by_name):
                 break
-            if not isinstance(total, int) and len(page) < self.page_size:
-                break
-            offset += len(page)
-        return items
+        out = dict(by_name)
+        out.update(by_uid)
+        return out
+
+    @staticmethod
+    def _all_matched(keys, by_uid, by_name):
+        """Whether the search can stop: every key matched, and none matched by name only could still be a uid."""
+        for key in keys:
+            if key in by_uid:
+                continue
+            if key not in by_name or is_uuid(key):
+                return False
+        return True
+
+    @staticmethod
+    def _named(name):
+        return lambda item: (item.get("metadata") or {}).get("name") == name
+
+    @staticmethod
+    def _with_uid(uid):
+        return lambda item: (item.get("metadata") or {}).get("uid") == uid
 
     @staticmethod
     def _by_name(objects, name):
@@ -400,8 +561,9 @@ class UcsApi(object):
         return normalize_cluster(body) if isinstance(body, dict) else None
 
     def find_cluster_by_name(self, name):
-        """The registered cluster named ``name``, or None."""
-        return self._by_name(self.list_clusters(), name)
+        """The registered cluster named ``name``, or None (one list call; stops at the first match)."""
+        found = self._first("/v1/clusters", self._named(name))
+        return normalize_cluster(found) if found is not None else None
 
     def resolve_cluster(self, name_or_id):
         """The cluster with this id or name; raises ``UcsNotFoundError`` when there is none."""
@@ -417,18 +579,16 @@ class UcsApi(object):
         wanted = list(names_or_ids or [])
         if not wanted:
             return []
-        clusters = self.list_clusters()
-        found, missing = [], []
-        for key in wanted:
-            match = [c for c in clusters if c["metadata"].get("uid") == key] or \
-                [c for c in clusters if c["metadata"].get("name") == key]
-            if match:
-                if match[0] not in found:
-                    found.append(match[0])
-            else:
-                missing.append(key)
+        matches = self._match_all("/v1/clusters", wanted)
+        missing = [key for key in wanted if key not in matches]
         if missing:
             raise UcsNotFoundError("cluster", missing)
+        found, seen = [], set()
+        for key in wanted:
+            uid = matches[key]["metadata"].get("uid")
+            if uid not in seen:
+                seen.add(uid)
+                found.append(normalize_cluster(matches[key]))
         return found
 
     def register_cluster(self, body):
@@ -464,7 +624,9 @@ class UcsApi(object):
         if region is not None:
             query["region"] = region
         try:
-            resp = self._call("GET", "/v1/clusters/%s/accessinfo" % cluster_id, query=query)
+            # One-shot: sent with create=True so that the transport never repeats it. A lost answer raises
+            # OutcomeUnknownError (the certificate may be spent); the caller decides how to recover.
+            resp = self._call("GET", "/v1/clusters/%s/accessinfo" % cluster_id, query=query, create=True)
         except ApiError as exc:
             if exc.status is not None and 400 <= exc.status < 500 and is_already_downloaded(exc.message or ""):
                 raise CertificateTakenError(cluster_id, exc.status, error=exc)
@@ -473,20 +635,26 @@ class UcsApi(object):
             raise CertificateTakenError(cluster_id, resp.status)
         return resp.body
 
-    def activate_cluster(self, cluster_id):
-        """``PUT /v1/clusters/{id}/activation``."""
-        return self._call("PUT", "/v1/clusters/%s/activation" % cluster_id).body
+    def activate_cluster(self, cluster_id, once=False):
+        """``PUT /v1/clusters/{id}/activation`` (``once``: never re-sent by the transport; see ``confirmed_write``)."""
+        return self._call("PUT", "/v1/clusters/%s/activation" % cluster_id, create=once).body
 
-    def bind_cluster_policies(self, cluster_id, bindings):
+    def bind_cluster_policies(self, cluster_id, bindings, once=False):
         """``PUT /v1/clusters/{id}/associatedrules`` with ``[{ruleIDs, namespaces}]``."""
         body = {"ruleIDNamespaces": normalize_bindings(bindings)}
-        return self._call("PUT", "/v1/clusters/%s/associatedrules" % cluster_id, json_body=body).body
+        return self._call("PUT", "/v1/clusters/%s/associatedrules" % cluster_id, json_body=body, create=once).body
 
     def list_managed_clusters(self, unregistered=None):
-        """The tenant's CCE clusters (``unregistered``: True = only those not yet in UCS)."""
+        """The tenant's CCE clusters (``unregistered``: True = only those not yet in UCS).
+
+        The filter goes out under both names: ``unregister`` (source 3.1.9, table 3-98) and ``unimported`` (the
+        official SDK's ``ListManagedClustersRequest``); a server that knows only one of them ignores the other.
+        """
         query = {}
         if unregistered is not None:
-            query["unregister"] = "true" if unregistered else "false"
+            flag = "true" if unregistered else "false"
+            query["unregister"] = flag
+            query["unimported"] = flag
         body = self._call("GET", "/v1/managedclusters", query=query).body
         if isinstance(body, dict):
             body = pick(body, "items", "clusters", default=[])
@@ -499,13 +667,17 @@ class UcsApi(object):
             return list(body.get("versions") or [])
         return list(body or [])
 
-    def join_fleet(self, cluster_id, fleet_id):
-        """``POST /v1/clusters/{id}/join`` with ``{clusterGroupID}`` (safe to repeat)."""
-        return self._call("POST", "/v1/clusters/%s/join" % cluster_id, json_body={"clusterGroupID": fleet_id}).body
+    def join_fleet(self, cluster_id, fleet_id, once=False):
+        """``POST /v1/clusters/{id}/join`` with ``{clusterGroupID}``.
 
-    def unjoin_fleet(self, cluster_id):
-        """``POST /v1/clusters/{id}/unjoin`` (safe to repeat)."""
-        return self._call("POST", "/v1/clusters/%s/unjoin" % cluster_id).body
+        ``once``: sent with ``create=True`` (never re-sent by the transport), for ``FleetopsModule.confirmed_write``.
+        """
+        body = {"clusterGroupID": fleet_id}
+        return self._call("POST", "/v1/clusters/%s/join" % cluster_id, json_body=body, create=once).body
+
+    def unjoin_fleet(self, cluster_id, once=False):
+        """``POST /v1/clusters/{id}/unjoin`` (``once`` as for ``join_fleet``)."""
+        return self._call("POST", "/v1/clusters/%s/unjoin" % cluster_id, create=once).body
 
     # ---- fleets (clustergroups) -------------------------------------------------------------------
 
@@ -522,12 +694,13 @@ class UcsApi(object):
         """The fleet with this id, or None."""
         if not is_uuid(fleet_id):
             return None
-        body = self._get_or_none("/v1/clustergroups/%s" % fleet_id)
+        body = self._get_or_none(_fleet_path(fleet_id))
         return normalize_fleet(body) if isinstance(body, dict) else None
 
     def find_fleet_by_name(self, name):
-        """The fleet named ``name``, or None."""
-        return self._by_name(self.list_fleets(), name)
+        """The fleet named ``name``, or None (one list call; stops at the first match)."""
+        found = self._first("/v1/clustergroups", self._named(name))
+        return normalize_fleet(found) if found is not None else None
 
     def resolve_fleet(self, name_or_id):
         """The fleet with this id or name; raises ``UcsNotFoundError`` when there is none."""
@@ -551,7 +724,7 @@ class UcsApi(object):
     def delete_fleet(self, fleet_id):
         """``DELETE /v1/clustergroups/{id}`` (only an empty fleet); returns False when already gone."""
         try:
-            self._call("DELETE", "/v1/clustergroups/%s" % fleet_id)
+            self._call("DELETE", _fleet_path(fleet_id))
         except ApiError as exc:
             if exc.status == 404:
                 return False
@@ -562,25 +735,34 @@ class UcsApi(object):
         """The member clusters of a fleet."""
         return self.list_clusters(clustergroupid=fleet_id)
 
-    def add_fleet_clusters(self, fleet_id, cluster_ids):
-        """``PUT /v1/clustergroups/{id}/associatedclusters`` (adds only)."""
-        body = {"clusterIds": list(cluster_ids)}
-        return self._call("PUT", "/v1/clustergroups/%s/associatedclusters" % fleet_id, json_body=body).body
+    def add_fleet_clusters(self, fleet_id, cluster_ids, current_ids=(), once=False):
+        """``PUT /v1/clustergroups/{id}/associatedclusters`` with the current members plus the new ones.
+
+        Source 3.2.6 says the call adds clusters and "无法清空或减少管理的集群" (cannot empty or reduce the managed
+        clusters), which reads both as "adds the given ids" and as "replaces the list, which must not shrink":
+        sending current ∪ new is right under both. ``once``: never re-sent by the transport (``confirmed_write``).
+        """
+        ids = list(current_ids or [])
+        for cluster_id in cluster_ids:
+            if cluster_id not in ids:
+                ids.append(cluster_id)
+        body = {"clusterIds": ids}
+        return self._call("PUT", _fleet_path(fleet_id, "associatedclusters"), json_body=body, create=once).body
 
     def update_fleet_description(self, fleet_id, description):
         """``PUT /v1/clustergroups/{id}/description``."""
         body = {"description": description}
-        return self._call("PUT", "/v1/clustergroups/%s/description" % fleet_id, json_body=body).body
+        return self._call("PUT", _fleet_path(fleet_id, "description"), json_body=body).body
 
-    def bind_fleet_policies(self, fleet_id, bindings):
-        """``PUT /v1/clustergroups/{id}/associatedrules`` with ``[{ruleIDs, namespaces}]``."""
+    def bind_fleet_policies(self, fleet_id, bindings, once=False):
+        """``PUT /v1/clustergroups/{id}/associatedrules`` with ``[{ruleIDs, namespaces}]`` (``once`` as above)."""
         body = {"ruleIDNamespaces": normalize_bindings(bindings)}
-        return self._call("PUT", "/v1/clustergroups/%s/associatedrules" % fleet_id, json_body=body).body
+        return self._call("PUT", _fleet_path(fleet_id, "associatedrules"), json_body=body, create=once).body
 
     def update_fleet_zones(self, fleet_id, dns_suffix):
         """``PUT /v1/clustergroups/{id}/associatedzones`` with ``{dnsSuffix}``."""
         body = {"dnsSuffix": list(dns_suffix)}
-        return self._call("PUT", "/v1/clustergroups/%s/associatedzones" % fleet_id, json_body=body).body
+        return self._call("PUT", _fleet_path(fleet_id, "associatedzones"), json_body=body).body
 
     # ---- federation -------------------------------------------------------------------------------
 
@@ -592,12 +774,16 @@ class UcsApi(object):
         query = {}
         if retry_join_all is not None:
             query["retryjoinall"] = "true" if retry_join_all else "false"
-        return self._call("POST", "/v1/clustergroups/%s/federations" % fleet_id, query=query, create=True).body
+        return self._call("POST", _fleet_path(fleet_id, "federations"), query=query, create=True).body
 
     def disable_federation(self, fleet_id):
-        """``DELETE /v1/clustergroups/{id}/federations``; returns False when the fleet was not federated."""
+        """``DELETE /v1/clustergroups/{id}/federations``, sent once (never re-sent by the transport).
+
+        Returns False when UCS answers that the fleet is not federated (``UCS.01080006``). Callers decide
+        completion from the fleet (``federationId`` gone), see ``FleetopsModule.confirmed_write``.
+        """
         try:
-            self._call("DELETE", "/v1/clustergroups/%s/federations" % fleet_id)
+            self._call("DELETE", _fleet_path(fleet_id, "federations"), create=True)
         except ApiError as exc:
             if exc.code == CODE_NOT_FEDERATED:
                 return False
@@ -605,30 +791,42 @@ class UcsApi(object):
         return True
 
     def get_federation_progress(self, fleet_id):
-        """The federation Job of a fleet (normalised), or None when there is none."""
+        """The federation Job of a fleet (normalised), or None when UCS serves none.
+
+        "No job" covers every answer the documents give for a fleet without one: 404 and 400 (source 3.2.13
+        lists both), among them ``UCS.01080001`` / ``UCS.00000003`` "Failed to obtain the federation information"
+        (source 5.2) and ``UCS.01080006`` (not federated); and an empty body. Whether the federation exists is
+        the fleet's ``spec.federationId``, not this answer.
+        """
         try:
-            body = self._call("GET", "/v1/clustergroups/%s/federations/progress" % fleet_id).body
+            body = self._call("GET", _fleet_path(fleet_id, "federations/progress")).body
         except ApiError as exc:
-            if exc.status == 404 or exc.code == CODE_NOT_FEDERATED:
+            if exc.status in (400, 404):
                 return None
             raise
         return normalize_job(body) if isinstance(body, dict) and body else None
 
     def create_fleet_cert(self, fleet_id, project_id, vpc_id, subnet_id, duration):
-        """``POST /v1/clustergroups/{id}/cert``: network connection + kubeconfig in one call (body as returned)."""
+        """``POST /v1/clustergroups/{id}/cert``: network connection + kubeconfig in one call (body as returned).
+
+        Mints a credential: sent once, never re-sent by the transport.
+        """
         body = {"projectID": project_id, "vpcID": vpc_id, "subnetID": subnet_id, "duration": int(duration)}
-        return self._call("POST", "/v1/clustergroups/%s/cert" % fleet_id, json_body=body, create=True).body
+        return self._call("POST", _fleet_path(fleet_id, "cert"), json_body=body, create=True).body
 
     def create_fleet_connection(self, fleet_id, project_id, vpc_id, subnet_id):
         """``POST /v1/clustergroups/{id}/connection``: creates the VPC endpoint; returns its id."""
         body = {"projectID": project_id, "vpcID": vpc_id, "subnetID": subnet_id}
-        resp = self._call("POST", "/v1/clustergroups/%s/connection" % fleet_id, json_body=body, create=True)
+        resp = self._call("POST", _fleet_path(fleet_id, "connection"), json_body=body, create=True)
         return _body_id(resp.body)
 
     def download_fleet_kubeconfig(self, fleet_id, duration):
-        """``POST /v1/clustergroups/{id}/kubeconfig``: the federation kubeconfig (dict, or text) for ``duration`` days."""
+        """``POST /v1/clustergroups/{id}/kubeconfig``: the federation kubeconfig (dict, or text) for ``duration`` days.
+
+        Mints a credential: sent once, never re-sent by the transport (a lost answer raises ``OutcomeUnknownError``).
+        """
         body = {"duration": int(duration)}
-        return self._call("POST", "/v1/clustergroups/%s/kubeconfig" % fleet_id, json_body=body).body
+        return self._call("POST", _fleet_path(fleet_id, "kubeconfig"), json_body=body, create=True).body
 
     # ---- permission policies (rules) --------------------------------------------------------------
 
@@ -643,32 +841,24 @@ class UcsApi(object):
 
     def get_policy(self, policy_id):
         """The policy with this id (read through the list: there is no get-one call), or None."""
-        for policy in self.list_policies():
-            if policy["metadata"].get("uid") == policy_id:
-                return policy
-        return None
+        found = self._first("/v1/permissions/rules", self._with_uid(policy_id))
+        return normalize_policy(found) if found is not None else None
 
     def find_policy_by_name(self, name):
-        """The policy named ``name``, or None."""
-        return self._by_name(self.list_policies(), name)
+        """The policy named ``name``, or None (one list call; stops at the first match)."""
+        found = self._first("/v1/permissions/rules", self._named(name))
+        return normalize_policy(found) if found is not None else None
 
     def resolve_policy_ids(self, names_or_ids):
         """Policy ids for a list of names or ids (one list call); raises ``UcsNotFoundError`` naming all unknown."""
         wanted = list(names_or_ids or [])
         if not wanted:
             return []
-        policies = self.list_policies()
-        ids, missing = [], []
-        for key in wanted:
-            match = [p for p in policies if p["metadata"].get("uid") == key] or \
-                [p for p in policies if p["metadata"].get("name") == key]
-            if match:
-                ids.append(match[0]["metadata"]["uid"])
-            else:
-                missing.append(key)
+        matches = self._match_all("/v1/permissions/rules", wanted)
+        missing = [key for key in wanted if key not in matches]
         if missing:
             raise UcsNotFoundError("policy", missing)
-        return ids
+        return [matches[key]["metadata"]["uid"] for key in wanted]
 
     def create_policy(self, name, spec):
         """``POST /v1/permissions/rules``; returns the new policy id. May raise ``OutcomeUnknownError``."""
@@ -677,12 +867,12 @@ class UcsApi(object):
 
     def update_policy(self, policy_id, spec):
         """``PUT /v1/permissions/rules/{id}`` with ``{spec}``."""
-        return self._call("PUT", "/v1/permissions/rules/%s" % policy_id, json_body={"spec": dict(spec)}).body
+        return self._call("PUT", "/v1/permissions/rules/%s" % segment(policy_id, "policy id"), json_body={"spec": dict(spec)}).body
 
     def delete_policy(self, policy_id):
         """``DELETE /v1/permissions/rules/{id}``; returns False when already gone."""
         try:
-            self._call("DELETE", "/v1/permissions/rules/%s" % policy_id)
+            self._call("DELETE", "/v1/permissions/rules/%s" % segment(policy_id, "policy id"))
         except ApiError as exc:
             if exc.status == 404:
                 return False

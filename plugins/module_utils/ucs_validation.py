@@ -8,7 +8,8 @@ modules can validate all options before their first API call and the rules are u
 
 Facts come from the UCS API reference (2025-08-28): the category / type / provider table (section 5.6), the
 city codes (section 5.5; mainland China only), the Kubernetes UUID format of cluster ids and the Kubernetes
-label rules the register call applies (at most 100 labels).
+label rules the register call applies (at most 100 labels). No rule here is stricter than the source: where it
+contradicts itself, both readings are accepted (see ``EXTRA_PROVIDERS`` and ``check_city``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,12 +18,6 @@ __metaclass__ = type
 import ipaddress
 import json
 import re
-
-try:
-    import yaml
-    HAS_YAML = True
-except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
-    HAS_YAML = False
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import is_uuid
 
@@ -41,7 +36,12 @@ CLUSTER_CATEGORIES = {
     },
 }
 CLUSTER_TYPES = sorted(set(t for types in CLUSTER_CATEGORIES.values() for t in types))
-CLUSTER_PROVIDERS = sorted(set(p for types in CLUSTER_CATEGORIES.values() for p in types.values()))
+TABLE_PROVIDERS = sorted(set(p for types in CLUSTER_CATEGORIES.values() for p in types.values()))
+# Source 3.1.3, the register example of an attached cluster, lists more providers than the table of 5.6 does.
+# The source contradicts itself, so both are accepted: these go with category attachedcluster and any of its types.
+EXTRA_PROVIDERS = ("huaweicloudstack", "other", "FlexibleEngine", "FlexibleEngineStack", "OpenTelekomCloud",
+                   "OpenTelekomCloudStack", "ctcloud", "cmcloud")
+CLUSTER_PROVIDERS = TABLE_PROVIDERS + sorted(EXTRA_PROVIDERS)
 
 MAX_LABELS = 100
 
@@ -100,7 +100,9 @@ LABEL_NAME_RE = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
 # RFC 1123 DNS subdomain, as Kubernetes validates label key prefixes.
 DNS1123_SUBDOMAIN_RE = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
 LABEL_NAME_MAX = 63
-CLUSTER_NAME_RE = re.compile(r"^[a-z]([-a-z0-9]{0,126}[a-z0-9])?$")
+# No document states a pattern for cluster names (3.1.3: "CCE集群填写CCE集群名称，其他类型集群自定义"). The module
+# only refuses what cannot be a name at all, and bounds the length so that a name fits a log line and a query.
+CLUSTER_NAME_MAX = 255
 DNS1123_SUBDOMAIN_MAX = 253
 
 
@@ -137,6 +139,11 @@ def check_category_type_provider(category, cluster_type, provider):
         return errors
     if provider not in CLUSTER_PROVIDERS:
         errors.append("provider must be one of %s, got %r" % (", ".join(CLUSTER_PROVIDERS), provider))
+    elif provider in EXTRA_PROVIDERS:
+        if category not in (None, "attachedcluster") or (cluster_type is not None and
+                                                         cluster_type not in CLUSTER_CATEGORIES["attachedcluster"]):
+            errors.append("provider %r (from the register example of the UCS reference, 3.1.3) is only accepted for "
+                          "attached clusters (category attachedcluster)" % provider)
     elif cluster_type is not None:
         expected = [p for types in CLUSTER_CATEGORIES.values() for t, p in types.items() if t == cluster_type][0]
         if provider != expected:
@@ -148,24 +155,36 @@ def check_category_type_provider(category, cluster_type, provider):
 
 
 def check_country(country, option="country"):
-    """None when country is an ISO 3166-1 alpha-2 code (upper case), else a message."""
-    if country is None or country in ISO_COUNTRY_CODES:
+    """None when country can be sent as a country code, else a message.
+
+    The source only says "所在国家代码" (country code) and its own update example uses ``AL``: any non-empty code
+    is accepted. A lower-case ISO code gets a hint, since the city rules apply to ``CN`` exactly.
+    """
+    if country is None:
         return None
-    if isinstance(country, str) and country.upper() in ISO_COUNTRY_CODES:
+    if not isinstance(country, str) or not country.strip():
+        return "%s must be a non-empty country code such as CN or DE" % option
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in country):
+        return "%s must not contain control characters" % option
+    if country != country.upper() and country.upper() in ISO_COUNTRY_CODES:
         return "%s must be an upper-case ISO 3166-1 alpha-2 code: use %r instead of %r" % (option, country.upper(), country)
-    return "%s must be an ISO 3166-1 alpha-2 country code such as CN or DE, got %r" % (option, country)
+    return None
 
 
 def check_city(country, city, option="city"):
     """None when city fits country, else a message.
 
-    City codes exist for mainland China only (source 5.5): with country CN the city must be one of the
-    six-digit codes (or ``unknown``); for any other country no city is accepted.
+    Source 3.1.3: "所在城市代码 ... 仅支持中国城市，其他国家无需填写" (city codes exist for China only, other countries
+    need not give one), and its update example (3.1.4) sends ``country: AL, city: AL``. So with country CN the city
+    must be one of the codes of section 5.5 (or ``unknown``); for any other country a city is optional and any
+    value is passed on as given.
     """
     if city is None:
         return None
+    if not isinstance(city, str) or not city.strip() or any(ord(ch) < 32 or ord(ch) == 127 for ch in city):
+        return "%s must be a non-empty string without control characters" % option
     if country != "CN":
-        return "%s is only used with country CN (the UCS city codes cover China only); remove it for country %r" % (option, country)
+        return None
     if city not in CN_CITY_CODES:
         return ("%s %r is not a UCS city code: use a six-digit code from the UCS API reference section 5.5, "
                 "for example 110000 (Beijing), 310000 (Shanghai) or 440300 (Shenzhen), or 'unknown'" % (option, city))
@@ -222,16 +241,23 @@ def check_labels(labels, option="labels"):
 
 
 def check_cluster_name(name, option="name"):
-    """None when name is a valid cluster name, else a message naming option.
+    """None when name can be a cluster name, else a message naming option.
 
-    Cluster names follow the Kubernetes (RFC 1123) rules UCS and CCE apply: lower-case letters, digits and '-',
-    starting with a letter and ending with a letter or digit, at most 128 characters (the CCE limit, so that
-    every CCE cluster can be imported under its own name).
+    No UCS document states a pattern for cluster names, so only what cannot be one is refused: an empty name,
+    control characters, ``/`` (a name is looked up, never put into a path, but it must stay one word), surrounding
+    blanks, and more than 255 characters.
     """
-    if isinstance(name, str) and CLUSTER_NAME_RE.match(name):
-        return None
-    return ("%s %r breaks the cluster name rules: use 1 to 128 lower-case letters, digits and '-', starting with a "
-            "letter and ending with a letter or digit" % (option, name))
+    if not isinstance(name, str) or not name.strip():
+        return "%s must be a non-empty string, got %r" % (option, name)
+    if len(name) > CLUSTER_NAME_MAX:
+        return "%s is %d characters long; at most %d are accepted" % (option, len(name), CLUSTER_NAME_MAX)
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        return "%s must not contain control characters" % option
+    if "/" in name:
+        return "%s %r must not contain '/'" % (option, name)
+    if name != name.strip():
+        return "%s %r must not start or end with blanks" % (option, name)
+    return None
 
 
 def check_cidr(option, value):
@@ -274,11 +300,9 @@ def check_cluster_options(params):
         problem = check_cidr("network.%s" % key, network.get(key))
         if problem:
             errors.append(problem)
-    has_kubeconfig = params.get("kubeconfig") is not None or params.get("kubeconfig_path") is not None
     if category == "self":
-        missing = [opt for opt in ("cluster_id", "cce_region", "cce_project_id") if params.get(opt) is None]
-        if missing:
-            errors.append("category self (importing a CCE cluster) requires %s" % ", ".join(missing))
+        # cluster_id, cce_region and cce_project_id are optional (table 3-51/3-52: "否"); what is not given is
+        # taken from the tenant's CCE cluster of that name (GET /v1/managedclusters) when the cluster is registered.
         extra = [opt for opt in ("kubeconfig", "kubeconfig_path") if params.get(opt) is not None]
         if network:
             extra.append("network")
@@ -290,12 +314,16 @@ def check_cluster_options(params):
             errors.append("%s are only used when importing a CCE cluster (category self), not with category %s" % (
                 ", ".join(extra), category))
         if params.get("country") is None:
-            errors.append("category %s requires country (an ISO 3166-1 alpha-2 code such as CN)" % category)
+            errors.append("category %s requires country (a country code such as CN)" % category)
         elif params.get("country") == "CN" and params.get("city") is None:
             errors.append("country CN requires city (a six-digit UCS city code such as 110000)")
-        if category == "attachedcluster" and not has_kubeconfig:
-            errors.append("category attachedcluster requires kubeconfig or kubeconfig_path (the member cluster's kubeconfig)")
+        # The kubeconfig an attached cluster needs is checked when it is registered (ATTACHED_NEEDS_KUBECONFIG):
+        # updating the country or city of a registered cluster needs none.
     return errors
+
+
+ATTACHED_NEEDS_KUBECONFIG = ("registering an attached cluster (category attachedcluster) requires kubeconfig or "
+                             "kubeconfig_path (the member cluster's kubeconfig)")
 
 
 def kubeconfig_annotation(text, option="kubeconfig"):
@@ -308,7 +336,12 @@ def kubeconfig_annotation(text, option="kubeconfig"):
     try:
         data = json.loads(text)
     except ValueError:
-        if HAS_YAML:
+        # Imported here: only a kubeconfig in YAML needs PyYAML, and loading it costs every module start.
+        try:
+            import yaml
+        except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
+            yaml = None
+        if yaml is not None:
             try:
                 data = yaml.safe_load(text)
             except yaml.YAMLError:

@@ -13,7 +13,7 @@ __metaclass__ = type
 
 import time
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import FleetopsError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, FleetopsError, OutcomeUnknownError
 
 
 class WaitError(FleetopsError):
@@ -35,6 +35,18 @@ class WaitTimeout(WaitError):
     """The time budget ran out; ``status`` is the last status seen."""
 
 
+def is_transient(exc):
+    """True for a read error that may go away by itself: no answer at all, 429, or a 5xx.
+
+    The transport has already retried the read within its own budget; the waiter keeps polling through such
+    errors while its time budget lasts (a wait of minutes must not end on one gateway hiccup)."""
+    if not isinstance(exc, ApiError) or isinstance(exc, OutcomeUnknownError):
+        return False
+    if exc.code == "TLSError":
+        return False
+    return exc.status is None or exc.status == 429 or exc.status >= 500
+
+
 def _now_iso():
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -43,7 +55,9 @@ def wait_for(fetch, status_of, targets, failures=(), timeout=600, delay=1, max_d
              sleep=time.sleep, clock=time.monotonic, history=None):
     """Poll until a target or failure status, or until ``timeout`` seconds have passed.
 
-    * ``fetch()``: returns the current object, or None when it does not exist (any exception propagates);
+    * ``fetch()``: returns the current object, or None when it does not exist; a transient ``ApiError`` (no answer,
+  429, 5xx: ``is_transient``) is tolerated while the time budget lasts (recorded in the history), any other
+  exception propagates, and so does a transient one once the budget is spent;
     * ``status_of(obj)``: the status of a (non-None) object;
     * ``targets`` / ``failures``: collections of statuses; None in ``targets`` means "gone is success";
     * ``delay``: first pause in seconds, doubled after each poll up to ``max_delay``;
@@ -62,7 +76,18 @@ def wait_for(fetch, status_of, targets, failures=(), timeout=600, delay=1, max_d
     pause = max(0.0, delay)
     previous = object()
     while True:
-        obj = fetch()
+        try:
+            obj = fetch()
+        except ApiError as exc:
+            remaining = deadline - clock()
+            if not is_transient(exc) or remaining <= 0:
+                raise
+            history.append({"status": "read error (%s)" % (exc.status or exc.code), "at": _now_iso(),
+                            "elapsed": round(clock() - start, 3)})
+            previous = object()  # the next successful read is recorded again
+            sleep(min(pause, remaining))
+            pause = min(max_delay, max(pause * 2, 0.01))
+            continue
         status = None if obj is None else status_of(obj)
         elapsed = round(clock() - start, 3)
         if obj is None:

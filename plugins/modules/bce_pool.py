@@ -33,6 +33,8 @@ options:
     description:
       - Name of the pool (C(cluster_name)). Unique per project.
       - When O(id) is given, the pool is renamed to O(name) if its name differs.
+      - Checked before any call. The source gives it a length of 1 to 102400 characters and no pattern; the module
+        also refuses control characters and C(/). An empty name never creates anything.
     type: str
     required: true
   id:
@@ -58,7 +60,8 @@ options:
   cluster_id:
     description:
       - The CCE cluster id (V(dedicate)) or the CCI namespace name (V(shared)). Cannot be changed.
-      - Required to create a V(dedicate) or V(shared) pool (checked before any write).
+      - Required to create a V(dedicate) pool (checked before any write): a dedicated pool runs on that CCE cluster.
+      - Optional for a V(shared) pool, as table 4-8 of the source says (every create field is optional there).
     type: str
   namespace_id:
     description:
@@ -76,6 +79,9 @@ options:
   cromwell:
     description:
       - Parameters of the Cromwell workload (C(extend_parameter.create_cromwell_param)); only with O(type=cromwell).
+      - Required to create a V(cromwell) pool (checked before any write). The source contradicts itself here:
+        table 4-8 marks C(extend_parameter) optional while its description calls these parameters the ones a
+        Cromwell pool needs. The module requires at least one of them and lets the API judge which.
       - They are used when the pool is created. The API reports back only C(cromwell_type), C(rds_instance_id) and
         the database name, so only those three are compared with an existing pool (a difference fails, or
         recreates the pool with O(recreate=true)); the others are create-only.
@@ -157,66 +163,65 @@ options:
       - O(recreate=true) always waits for the delete, because the new pool takes the same name.
       - With O(state=present), a pool that is being deleted keeps its name until it is gone; the module waits for
         that and then creates the pool anew.
+      - After a create, wait until the pool is ready. The source lists no pool statuses: C(Running), C(Available),
+        C(Active), C(Ready) and C(Normal) count as ready, C(Failed), C(Error), C(Abnormal) (and similar) as failed,
+        and any other value as not ready yet; a timeout or failure names the status.
       - Never waits in check mode.
     type: bool
     default: true
   wait_timeout:
     description:
-      - How many seconds to wait for a delete.
+      - How many seconds to wait for a delete, or for a new pool to be ready.
     type: int
     default: 600
 notes:
   - BCE pools are project-scoped; the project comes from O(project_id) (or the project-scoped token).
+  - "Not found: every pool call lists only 200/201, 400 and 500 (the 404 is in the generic appendix). A 404, or a
+    400 to the GET of one pool by id, means the pool does not exist; a refused delete is decided by reading the
+    pool back. The wording of an error message is never used. A delete that succeeded never fails the task."
 seealso:
   - module: fleetops.cloud.bce_pool_info
   - module: fleetops.cloud.bce_wdl_execution
 '''
 
 EXAMPLES = r'''
-- name: BCE pools
-  module_defaults:
-    group/fleetops.cloud.cloud:
-      access_key: "{{ hw_access_key }}"
-      secret_key: "{{ hw_secret_key }}"
-      project_id: "{{ hw_project_id }}"
-      endpoints:
-        bce: "{{ emulator_base }}/bce"
-  block:
-    - name: A dedicated pool on a CCE cluster
-      fleetops.cloud.bce_pool:
-        name: genomics-dedicated
-        type: dedicate
-        cluster_id: 5e1c8ab0-4f6b-11ee-9c3e-0255ac100b03
-        description: Nightly alignment jobs
+# Credentials, region and endpoints come from the HW_* environment (docs/auth.md); to set them per play
+# instead, use module_defaults with the group/fleetops.cloud.cloud action group.
+- name: A dedicated pool on a CCE cluster
+  fleetops.cloud.bce_pool:
+    name: genomics-dedicated
+    type: dedicate
+    cluster_id: 5e1c8ab0-4f6b-11ee-9c3e-0255ac100b03
+    description: Nightly alignment jobs
 
-    - name: A Cromwell pool (the database password is never returned)
-      fleetops.cloud.bce_pool:
-        name: genomics-cromwell
-        type: cromwell
-        bucket_name: genomics-results
-        cromwell:
-          cpu: "2"
-          memory: 4Gi
-          replicas: 1
-          cromwell_type: cci
-          database_name: cromwell
-          database_url: jdbc:mysql://192.168.0.10:3306/cromwell
-          database_username: cromwell
-          database_password: "{{ cromwell_db_password }}"
-          rds_instance_id: 2f0c7e0cb9d44ea0a5f3bd3b0e6a3c9ain01
+- name: A Cromwell pool (the database password is never returned)
+  fleetops.cloud.bce_pool:
+    name: genomics-cromwell
+    type: cromwell
+    bucket_name: genomics-results
+    cromwell:
+      cpu: "2"
+      memory: 4Gi
+      replicas: 1
+      cromwell_type: cci
+      database_name: cromwell
+      database_url: jdbc:mysql://192.168.0.10:3306/cromwell
+      database_username: cromwell
+      database_password: "{{ vault_cromwell_db_password }}"
+      rds_instance_id: 2f0c7e0cb9d44ea0a5f3bd3b0e6a3c9ain01
 
-    - name: Change a type that cannot change, replacing the pool
-      fleetops.cloud.bce_pool:
-        name: genomics-dedicated
-        type: shared
-        cluster_id: genomics-ns
-        recreate: true
+- name: Change a type that cannot change, replacing the pool
+  fleetops.cloud.bce_pool:
+    name: genomics-dedicated
+    type: shared
+    cluster_id: genomics-ns
+    recreate: true
 
-    - name: Delete a pool and wait until it is gone
-      fleetops.cloud.bce_pool:
-        name: genomics-dedicated
-        state: absent
-        wait_timeout: 300
+- name: Delete a pool and wait until it is gone
+  fleetops.cloud.bce_pool:
+    name: genomics-dedicated
+    state: absent
+    wait_timeout: 300
 '''
 
 RETURN = r'''
@@ -310,8 +315,10 @@ diff:
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.bce import (
-    BceApi, build_pool_body, predict_pool, pool_immutable_differences, validate_pool_type)
+    BceApi, build_pool_body, predict_pool, pool_immutable_differences, pool_readiness, validate_name,
+    validate_pool_type)
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.paths import segment
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 
 CROMWELL_SPEC = dict(
@@ -365,11 +372,18 @@ def is_deleting(pool):
 
 
 def missing_create_options(params):
-    """The options a create of a pool of ``params["type"]`` needs but that are unset or empty: a dedicate/shared
-    pool runs on a CCE cluster / CCI namespace (cluster_id), a Cromwell pool keeps its workflows in an OBS bucket
-    (bucket_name)."""
-    needed = {"dedicate": ("cluster_id",), "shared": ("cluster_id",), "cromwell": ("bucket_name",)}
-    return [option for option in needed.get(params["type"], ()) if not params.get(option)]
+    """The options a create of a pool of ``params["type"]`` needs but that are unset or empty: a dedicated pool
+    runs on a CCE cluster (cluster_id); a Cromwell pool keeps its workflows in an OBS bucket (bucket_name) and
+    needs its workload parameters (cromwell). A shared pool needs nothing more (table 4-8)."""
+    needed = {"dedicate": ("cluster_id",), "cromwell": ("bucket_name", "cromwell")}
+    missing = []
+    for option in needed.get(params["type"], ()):
+        value = params.get(option)
+        if option == "cromwell":
+            value = dict((k, v) for k, v in (value or {}).items() if v is not None)
+        if not value:
+            missing.append(option)
+    return missing
 
 
 class BcePoolModule(FleetopsModule):
@@ -397,12 +411,18 @@ class BcePoolModule(FleetopsModule):
 
     def validate(self):
         params = self.params
+        validate_name(params["name"], "pool name")
+        if params["id"] is not None:
+            segment(params["id"], "pool id")
         validate_pool_type(params["type"])
         cromwell_values = dict((k, v) for k, v in (params["cromwell"] or {}).items() if v is not None)
         if cromwell_values and params["type"] not in (None, "cromwell"):
             self.fail("The cromwell options only apply to pools of type cromwell, not %s." % params["type"])
         if params["wait_timeout"] < 0:
             self.fail("wait_timeout must be zero or more seconds.")
+        if params["state"] == "present" and params["type"] is not None:
+            # What the type needs is required before any call, whether the pool exists or not.
+            self.check_create_options()
 
     def find(self):
         if self.params["id"]:
@@ -522,7 +542,31 @@ class BcePoolModule(FleetopsModule):
             return found
         guid = (created or {}).get("guid")
         pool = self.api.get_pool(guid) if guid else self.api.find_pool(p["name"])
-        return pool or created
+        pool = pool or created
+        if p["wait"] and pool and pool.get("guid"):
+            pool = self.wait_ready(pool)
+        return pool
+
+    def wait_ready(self, pool):
+        """Wait until a new pool is ready; any status not known as ready or failed is "not ready yet"."""
+        if pool_readiness(pool) == "ready":
+            return pool
+        guid = pool["guid"]
+        timeout = self.params["wait_timeout"]
+        try:
+            return self.wait(lambda: self.api.get_pool(guid), pool_readiness, targets=("ready",),
+                             failures=("failed",), timeout=timeout, delay=1, max_delay=10)
+        except WaitTimeout as exc:
+            last = exc.last or pool
+            self.fail("Pool %s (%s) was created but is not ready after %s seconds: its status is %r."
+                      % (pool.get("cluster_name"), guid, timeout, last.get("status")), changed=True, pool=last,
+                      status_history=exc.history)
+        except WaitFailure as exc:
+            last = exc.last or {}
+            self.fail("Pool %s (%s) was created but %s." % (
+                pool.get("cluster_name"), guid,
+                "reached the status %r" % last.get("status") if exc.last else "disappeared while waiting for it"),
+                changed=True, pool=last, status_history=exc.history)
 
 
 def main():

@@ -44,7 +44,6 @@ seealso:
 EXAMPLES = r'''
 - name: Every pool of the project
   fleetops.cloud.bce_pool_info:
-    project_id: "{{ hw_project_id }}"
   register: all_pools
 
 - name: The Cromwell pools
@@ -152,8 +151,13 @@ class BcePoolInfoModule(FleetopsModule):
 
     def run(self):
         p = self.params
-        if p["id"]:
+        if p["id"] is not None:
+            # A pool that does not exist (404, or 400 to the GET by id) is simply not listed.
             pool = self.api.get_pool(p["id"])
+            pools = [pool] if pool is not None else []
+        elif p["name"] is not None:
+            # Names are unique per project: the lookup stops at the first exact match.
+            pool = self.api.find_pool(p["name"])
             pools = [pool] if pool is not None else []
         else:
             pools = self.api.list_pools()

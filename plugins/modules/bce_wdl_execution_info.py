@@ -45,9 +45,15 @@ options:
     description:
       - Only executions of this workflow template.
     type: str
+  workflow_name:
+    description:
+      - Only executions of this workflow (C(workflow_name), the C(workflow) declared in the WDL). The API names
+        executions itself, so this is the way to find the runs of one workflow.
+    type: str
   ids:
     description:
-      - Only these executions, read one by one (ids that do not exist are left out).
+      - Only these executions, read one by one (ids that do not exist are left out: a 404, or a 400 to the GET
+        of one execution, means it does not exist, so reading right after a delete never fails).
       - The other filters apply to them too.
     type: list
     elements: str
@@ -201,6 +207,7 @@ ARGUMENT_SPEC = dict(
     name_match=dict(type="str", default="exact", choices=["exact", "fuzzy"]),
     status=dict(type="str", choices=list(EXECUTION_STATUSES)),
     workflow_id=dict(type="str"),
+    workflow_name=dict(type="str"),
     ids=dict(type="list", elements="str"),
 )
 
@@ -225,10 +232,16 @@ class BceWdlExecutionInfoModule(FleetopsModule):
                 executions = [e for e in executions if e.get("status") == p["status"]]
             if p["workflow_id"] is not None:
                 executions = [e for e in executions if e.get("workflow_id") == p["workflow_id"]]
+            if p["workflow_name"] is not None:
+                executions = [e for e in executions if e.get("workflow_name") == p["workflow_name"]]
         else:
-            executions = self.api.list_executions(name=p["name"], status=p["status"], workflow_id=p["workflow_id"])
+            executions = self.api.list_executions(name=p["name"], status=p["status"], workflow_id=p["workflow_id"],
+                                                  workflow_name=p["workflow_name"])
             if p["name"] is not None:
                 executions = [e for e in executions if self.name_matches(e)]
+            if p["workflow_name"] is not None:
+                executions = [e for e in executions if e.get("workflow_name") == p["workflow_name"]]
+            executions.sort(key=lambda e: str(e.get("create_at") or ""), reverse=True)
         self.exit(changed=False, executions=executions)
 
     def name_matches(self, execution):

@@ -59,7 +59,11 @@ EXAMPLES = r'''
   ansible.builtin.assert:
     that:
       - web_template.template_info.parameters | dict2items | rejectattr('value.Default', 'defined')
-        | map(attribute='key') | difference(web_params.keys()) | length == 0
+        | map(attribute='key') | difference(web_parameters.keys()) | length == 0
+  vars:
+    web_parameters:
+      flavor: m1.small
+      replicas: 2
 '''
 
 RETURN = r'''

@@ -31,7 +31,8 @@ options:
     description:
       - V(true) lists only the CCE clusters not yet registered in UCS. V(false) or not set lists every CCE cluster
         of the tenant.
-      - Sent as the query parameter C(unregister) (the official SDK calls the same filter C(unimported)).
+      - Sent as both query parameters, C(unregister) (UCS API reference, section 3.1.9) and C(unimported) (the name
+        the official SDK gives the same filter), so that a server that knows either one filters the list.
     type: bool
   name:
     description:
@@ -42,31 +43,24 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Import every CCE cluster that is not in UCS yet
-  module_defaults:
-    group/fleetops.cloud.cloud:
-      access_key: "{{ hw_access_key }}"
-      secret_key: "{{ hw_secret_key }}"
-      domain_id: "{{ hw_domain_id }}"
-      endpoints:
-        ucs: "{{ emulator_base }}/ucs"
-  block:
-    - name: CCE clusters that can be imported
-      fleetops.cloud.ucs_cce_cluster_info:
-        unregistered: true
-      register: cce
+# Credentials, region and endpoints come from the HW_* environment (docs/auth.md); to set them per play
+# instead, use module_defaults with the group/fleetops.cloud.cloud action group.
+- name: CCE clusters that can be imported
+  fleetops.cloud.ucs_cce_cluster_info:
+    unregistered: true
+  register: cce
 
-    - name: Import them
-      fleetops.cloud.ucs_cluster:
-        name: "{{ item.metadata.name }}"
-        category: self
-        type: "{{ item.spec.type }}"
-        cluster_id: "{{ item.metadata.uid }}"
-        cce_region: "{{ item.spec.region }}"
-        cce_project_id: "{{ item.spec.projectID }}"
-      loop: "{{ cce.clusters }}"
-      loop_control:
-        label: "{{ item.metadata.name }}"
+- name: Import them
+  fleetops.cloud.ucs_cluster:
+    name: "{{ item.metadata.name }}"
+    category: self
+    type: "{{ item.spec.type }}"
+    cluster_id: "{{ item.metadata.uid }}"
+    cce_region: "{{ item.spec.region }}"
+    cce_project_id: "{{ item.spec.projectID }}"
+  loop: "{{ cce.clusters }}"
+  loop_control:
+    label: "{{ item.metadata.name }}"
 '''
 
 RETURN = r'''

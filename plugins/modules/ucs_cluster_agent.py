@@ -14,9 +14,18 @@ description:
     as a multi-document YAML file that M(kubernetes.core.k8s) applies with C(src).
   - "UCS hands out the agent certificate B(once). The module therefore:
     does nothing (no API call, C(changed=false)) when O(dest) already exists;
-    fails with a recovery hint, without downloading, when the certificate was already taken and O(dest) is missing;
+    fails with the recovery, without downloading, when the certificate was already taken and O(dest) is missing;
     checks that the directory of O(dest) is writable before it downloads;
-    writes O(dest) atomically with mode C(0600)."
+    writes O(dest) atomically with mode C(0600);
+    sends the download once: the transport never repeats it, and an answer that is lost is reported, not retried."
+  - "Recovery (UCS API reference, section 3.1.6: the certificate can be downloaded once): when the certificate was
+    spent without a file (taken elsewhere, an answer lost, a crash before the file was written), the only way to a
+    new one is to unregister the cluster and register it again. That costs a new cluster id (anything that refers to
+    the old id must be updated), the cluster's fleet membership and policy bindings (set again by the register
+    task), and three or more write calls. Activation (section 3.1.7) does not help: it only lets a cluster
+    reconnect. The failure result carries RV(certificate_spent) so that a playbook can run the recovery;
+    the M(fleetops.cloud.ucs_cluster) role C(fleetops.cloud.cluster_registration) runs it by itself for a cluster
+    that is not C(Available)."
   - The Secret holds the agent's private keys. Its data is written to O(dest) only; it is never returned, logged
     nor shown in a diff.
   - CCE clusters (category C(self)) connect without an agent; the module refuses them before any download.
@@ -69,36 +78,40 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Connect an attached cluster to UCS
-  module_defaults:
-    group/fleetops.cloud.cloud:
-      access_key: "{{ hw_access_key }}"
-      secret_key: "{{ hw_secret_key }}"
-      domain_id: "{{ hw_domain_id }}"
-      endpoints:
-        ucs: "{{ emulator_base }}/ucs"
-  block:
-    - name: Download the agent manifests once
-      fleetops.cloud.ucs_cluster_agent:
-        cluster: edge-sh-1
-        dest: /etc/fleet/edge-sh-1-agent.yaml
-      register: agent
 
-    - name: Apply them to the member cluster
-      kubernetes.core.k8s:
-        src: "{{ agent.dest }}"
-        kubeconfig: /etc/fleet/edge-sh-1.kubeconfig
-        state: present
+# Credentials, region and endpoints come from the HW_* environment (docs/auth.md); to set them per play
+# instead, use module_defaults with the group/fleetops.cloud.cloud action group.
+# files/edge-sh-1.kubeconfig is the member cluster's own kubeconfig, next to the playbook.
+- name: Register the attached cluster
+  fleetops.cloud.ucs_cluster:
+    name: edge-sh-1
+    category: attachedcluster
+    type: privatek8s
+    country: CN
+    city: "310000"
+    kubeconfig_path: "{{ playbook_dir }}/files/edge-sh-1.kubeconfig"
 
-    - name: Wait until UCS sees the cluster
-      fleetops.cloud.ucs_cluster:
-        name: edge-sh-1
-        category: attachedcluster
-        type: privatek8s
-        country: CN
-        city: "310000"
-        kubeconfig_path: /etc/fleet/edge-sh-1.kubeconfig
-        wait: true
+- name: Download the agent manifests once
+  fleetops.cloud.ucs_cluster_agent:
+    cluster: edge-sh-1
+    dest: "{{ playbook_dir }}/files/edge-sh-1-agent.yaml"
+  register: agent
+
+- name: Apply them to the member cluster
+  kubernetes.core.k8s:
+    src: "{{ agent.dest }}"
+    kubeconfig: "{{ playbook_dir }}/files/edge-sh-1.kubeconfig"
+    state: present
+
+- name: Wait until UCS sees the cluster
+  fleetops.cloud.ucs_cluster:
+    name: edge-sh-1
+    category: attachedcluster
+    type: privatek8s
+    country: CN
+    city: "310000"
+    kubeconfig_path: "{{ playbook_dir }}/files/edge-sh-1.kubeconfig"
+    wait: true
 '''
 
 RETURN = r'''
@@ -138,6 +151,18 @@ cluster:
       description: Name of the cluster.
       type: str
   sample: {uid: b0d1ecb5-7947-11ee-9467-0255ac1001bf, name: edge-sh-1}
+certificate_spent:
+  description:
+    - On failure, true when the one-shot agent certificate of the cluster is (or may be) spent without O(dest)
+      being written, so that only a new registration gives one (see the description).
+  returned: on such failures
+  type: bool
+  sample: true
+phase:
+  description: On a failure for a spent certificate, the phase of the cluster (C(Available) means the agent runs).
+  returned: when the certificate was already downloaded
+  type: str
+  sample: Pending
 diff:
   description: The objects in O(dest) before and after (kind, namespace, name only), in diff mode.
   returned: when diff mode is on
@@ -157,17 +182,29 @@ except ImportError:  # PyYAML comes with ansible-core; without it the documents 
     PARSE_ERRORS = (ValueError,)
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     CertificateTakenError, UcsApi, UcsNotFoundError, is_already_downloaded)
 
 
+RECOVERY = ("UCS hands the agent certificate out once per registration (API reference, section 3.1.6); the only way "
+            "to get a new one is a new registration: unregister the cluster (fleetops.cloud.ucs_cluster with "
+            "state=absent), register it again (it gets a new id; fleet and policy bindings are set again by the "
+            "register task) and run this task again. The fleetops.cloud.cluster_registration role does this by itself "
+            "for a cluster that is not connected.")
+
+
 def taken_message(name, dest):
-    """The error for a certificate that was already downloaded, with the ways to recover."""
-    return ("The agent certificate of cluster %r was already downloaded (UCS hands it out only once) and dest %s does "
-            "not exist, so nothing was written. To recover, use the file written the first time, or get a new "
-            "certificate: unregister the cluster (fleetops.cloud.ucs_cluster with state=absent), register it again "
-            "and run this task again. UCS also re-issues it when a cluster that is not connected is activated "
-            "(fleetops.cloud.ucs_cluster with state=activated)." % (name, dest))
+    """The error for a certificate that was already downloaded, with the recovery the documents allow."""
+    return ("The agent certificate of cluster %r was already downloaded and dest %s does not exist, so nothing was "
+            "written. Use the file written the first time if you still have it. Otherwise: %s" % (name, dest, RECOVERY))
+
+
+def lost_message(name, dest):
+    """The error for a download whose answer was lost: the certificate may be spent without a file to show for it."""
+    return ("The download of the agent manifests of cluster %r got no answer (the connection failed after the request "
+            "was sent), so dest %s was not written and the one-shot certificate may be spent. It is not requested "
+            "again automatically. %s" % (name, dest, RECOVERY))
 
 
 def manifests_from_answer(body):
@@ -293,7 +330,8 @@ class UcsClusterAgentModule(FleetopsModule):
             self.fail("cluster %r is a CCE cluster (category self): CCE clusters connect to UCS without an agent, "
                       "there are no agent manifests to download" % name)
         if spec.get("IsDownloadedCert") is True:
-            self.fail(taken_message(name, dest), cluster=label)
+            self.fail(taken_message(name, dest), cluster=label, certificate_spent=True,
+                      phase=(cluster.get("status") or {}).get("phase"))
         expected = [{"kind": "Deployment", "name": "proxy-agent", "namespace": "kube-system"},
                     {"kind": "Secret", "name": "proxy-agent-cert", "namespace": "kube-system"}]
         if self.check_mode:
@@ -307,19 +345,22 @@ class UcsClusterAgentModule(FleetopsModule):
         except CertificateTakenError as exc:
             # The documented 200 "已下载" answer (or a 4xx saying so): nothing to write, say how to recover.
             extra = {"error": exc.error.to_dict()} if exc.error is not None else {}
-            self.fail(taken_message(name, dest), cluster=label, **extra)
+            self.fail(taken_message(name, dest), cluster=label, certificate_spent=True, **extra)
+        except OutcomeUnknownError as exc:
+            # The request may have reached UCS (which then marked the certificate downloaded): never sent again.
+            self.fail(lost_message(name, dest), cluster=label, certificate_spent=True, error=exc.to_dict())
         objects = manifests_from_answer(body)
         if objects is None:
             if is_already_downloaded(body):  # the facade already raises for it; never write a file from it
-                self.fail(taken_message(name, dest), cluster=label)
+                self.fail(taken_message(name, dest), cluster=label, certificate_spent=True)
             self.fail("UCS answered the access-info call for cluster %r with something that is not a list of Kubernetes "
                       "objects; nothing was written" % name, cluster=label)
         try:
             write_atomically(dest, render(objects))
         except (IOError, OSError) as exc:
-            self.fail("The agent manifests of cluster %r were downloaded but dest %s could not be written (%s). The one-shot "
-                      "certificate is spent: unregister the cluster (fleetops.cloud.ucs_cluster with state=absent), register "
-                      "it again and run this task again." % (name, dest, exc.strerror or exc.__class__.__name__), cluster=label)
+            self.fail("The agent manifests of cluster %r were downloaded but dest %s could not be written (%s), so the "
+                      "one-shot certificate is spent. %s" % (name, dest, exc.strerror or exc.__class__.__name__, RECOVERY),
+                      cluster=label, certificate_spent=True)
         described = describe(objects)
         self.exit(changed=True, before={"dest": dest, "objects": []}, after={"dest": dest, "objects": described},
                   dest=dest, objects=described, cluster=label)

@@ -55,32 +55,25 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Cluster facts
-  module_defaults:
-    group/fleetops.cloud.cloud:
-      access_key: "{{ hw_access_key }}"
-      secret_key: "{{ hw_secret_key }}"
-      domain_id: "{{ hw_domain_id }}"
-      endpoints:
-        ucs: "{{ emulator_base }}/ucs"
-  block:
-    - name: Every registered cluster
-      fleetops.cloud.ucs_cluster_info:
-      register: all_clusters
+# Credentials, region and endpoints come from the HW_* environment (docs/auth.md); to set them per play
+# instead, use module_defaults with the group/fleetops.cloud.cloud action group.
+- name: Every registered cluster
+  fleetops.cloud.ucs_cluster_info:
+  register: all_clusters
 
-    - name: The attached clusters of the production fleet
-      fleetops.cloud.ucs_cluster_info:
-        fleet: production
-        category: attachedcluster
-      register: prod_attached
+- name: The attached clusters of the production fleet
+  fleetops.cloud.ucs_cluster_info:
+    fleet: production
+    category: attachedcluster
+  register: prod_attached
 
-    - name: Clusters not in any fleet
-      fleetops.cloud.ucs_cluster_info:
-        manage_type: discrete
+- name: Clusters not in any fleet
+  fleetops.cloud.ucs_cluster_info:
+    manage_type: discrete
 
-    - name: Names of the clusters that are not Available
-      ansible.builtin.debug:
-        msg: "{{ all_clusters.clusters | rejectattr('status.phase', 'equalto', 'Available') | map(attribute='metadata.name') | list }}"
+- name: Names of the clusters that are not Available
+  ansible.builtin.debug:
+    msg: "{{ all_clusters.clusters | rejectattr('status.phase', 'equalto', 'Available') | map(attribute='metadata.name') | list }}"
 '''
 
 RETURN = r'''

@@ -29,25 +29,18 @@ seealso:
 '''
 
 EXAMPLES = r'''
-- name: Check a member cluster's version before registering it
-  module_defaults:
-    group/fleetops.cloud.cloud:
-      access_key: "{{ hw_access_key }}"
-      secret_key: "{{ hw_secret_key }}"
-      domain_id: "{{ hw_domain_id }}"
-      endpoints:
-        ucs: "{{ emulator_base }}/ucs"
-  block:
-    - name: Supported versions
-      fleetops.cloud.ucs_cluster_version_info:
-      register: ucs_versions
+# Credentials, region and endpoints come from the HW_* environment (docs/auth.md); to set them per play
+# instead, use module_defaults with the group/fleetops.cloud.cloud action group.
+- name: Supported versions
+  fleetops.cloud.ucs_cluster_version_info:
+  register: ucs_versions
 
-    - name: Stop when the member cluster runs an unsupported version
-      ansible.builtin.assert:
-        that: member_version in ucs_versions.versions
-        fail_msg: "UCS does not accept Kubernetes {{ member_version }}"
-      vars:
-        member_version: v1.25
+- name: Stop when the member cluster runs an unsupported version
+  ansible.builtin.assert:
+    that: member_version in ucs_versions.versions
+    fail_msg: "UCS does not accept Kubernetes {{ member_version }}"
+  vars:
+    member_version: v1.25
 '''
 
 RETURN = r'''

@@ -108,13 +108,21 @@ options:
 '''
 
 EXAMPLES = r'''
-- name: A fleet with two clusters and a read-only binding
+- name: Two CCE clusters registered in UCS (fleetops.cloud.ucs_cluster), not yet in a fleet
+  fleetops.cloud.ucs_cluster:
+    category: self
+    clusters:
+      - name: cce-prod-01
+      - name: cce-dev-01
+    wait: true
+
+- name: A fleet with the two clusters and a read-only binding
   fleetops.cloud.ucs_fleet:
     name: production
     description: Production clusters
     clusters:
-      - prod-beijing
-      - prod-shanghai
+      - cce-prod-01
+      - cce-dev-01
     policies:
       - policies: [ops-readonly]
         namespaces: [default, kube-system]
@@ -122,14 +130,14 @@ EXAMPLES = r'''
 - name: Exactly these members (others leave the fleet)
   fleetops.cloud.ucs_fleet:
     name: production
-    clusters: [prod-beijing]
+    clusters: [cce-prod-01]
     purge_clusters: true
 
 - name: Bind another policy to the same namespaces (UCS reports only namespaces, so force the re-apply)
   fleetops.cloud.ucs_fleet:
     name: production
     policies:
-      - policies: [ops-admin]
+      - policies: [app-deployers]
         namespaces: [default, kube-system]
     policies_force: true
 

@@ -9,11 +9,25 @@ module: ucs_fleet_federation
 short_description: Enable or disable the Karmada federation of a Huawei Cloud UCS fleet
 version_added: 0.1.0
 description:
-  - Enables (or disables) the federation of a UCS fleet, waits on the federation progress job and sets the
-    DNS suffixes (zones) of the federation.
-  - Enabling is asynchronous in UCS; with O(wait=true) the module polls the progress job until it succeeds or
-    fails. A failure names the failed sub-job (for example C(CreateNetworkResource)) and its reason.
-  - A fleet that is already federated (or whose federation is in progress) is not enabled again (C(changed=false)).
+  - Enables (or disables) the federation of a UCS fleet, waits for it and sets the DNS suffixes (zones) of the
+    federation.
+  - "Whether a fleet is federated comes from the fleet: its C(spec.federationId) (source 3.2.5, \"舰队启用联邦ID\").
+    The progress job (source 3.2.13) only tells how far an enable has come and whether it failed."
+  - A fleet that is already federated is not enabled again (C(changed=false)) and the task does not wait on the
+    progress job; it reads the job once, and enables again only when that job (of the same federation) failed.
+  - "Enabling is asynchronous in UCS; with O(wait=true) the module polls the fleet and the progress job. Readings
+    tolerated, since the documents leave them open: progress answering 404 or 400 (among them C(UCS.01080001) and
+    C(UCS.00000003), \"Failed to obtain the federation information\") means \"no job\"; a job whose
+    C(spec.federationUID) differs from the fleet's C(federationId) is stale and ignored; right after this task enabled
+    the federation, no job means \"not yet\" for O(progress_grace) seconds; after that, or once a job was seen, a fleet
+    that reports its C(federationId) without a job counts as federated (UCS may stop serving the job after success)."
+  - "Only the phase C(Success) is documented. Failure is decided from terminal signals: a failed sub-job, a failure
+    phase (C(Failed), C(Error), ...), a completion time without C(Success), or a failure word in C(reason). A phase
+    nobody documented counts as in progress while the job changes, and as a failure after it stays unchanged for
+    300 seconds. A failure names the failed sub-job (for example C(CreateNetworkResource)) and its reason."
+  - "Disabling is complete when the fleet has no C(federationId) any more, whatever the progress call still answers.
+    A fleet that does not exist (any more) has no federation: O(state=disabled) then reports C(changed=false)."
+  - "Every wait reports its status history in RV(status_history)."
   - "Permissions: the UCS API reference names no IAM actions for the federation calls; the user needs update
     rights on the fleet."
 author:
@@ -61,6 +75,13 @@ options:
       - How long to wait, in seconds.
     type: int
     default: 1800
+  progress_grace:
+    description:
+      - Seconds after this task enabled the federation during which a missing progress job means "not started yet".
+      - After them (or once a job was seen), a fleet that reports its C(federationId) with no job served is taken as
+        federated, and a fleet without one as a failed enable. Capped at O(wait_timeout).
+    type: int
+    default: 60
 '''
 
 EXAMPLES = r'''
@@ -83,6 +104,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+status_history:
+  description: The statuses seen while waiting, with the time of each transition (when the task waited).
+  returned: when the task waited
+  type: list
+  elements: dict
+  sample: [{"status": "Running", "at": "2026-12-01T22:00:00Z", "elapsed": 0.1}, {"status": "Success", "at": "2026-12-01T22:01:04Z", "elapsed": 64.2}]
 federation:
   description: The federation of the fleet after the task (as predicted in check mode).
   returned: always
@@ -94,7 +121,7 @@ federation:
       returned: always
       sample: {"name": "production", "id": "6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"}
     enabled:
-      description: Whether the fleet is federated (or its federation is being set up); false when the federation job failed.
+      description: Whether the fleet is federated (it reports a C(federationId)); false when its federation job failed.
       type: bool
       returned: always
       sample: true
@@ -114,7 +141,7 @@ federation:
       returned: always
       sample: CreateFederationContainer
     federation_id:
-      description: Id of the federation (C(federationId) of the fleet, or C(federationUID) of the job).
+      description: Id of the federation (C(federationId) of the fleet); null when the fleet has none (or, in check mode, before it exists).
       type: str
       returned: always
       sample: 70acf480-2fa4-11ee-ad1d-0255ac1001c4
@@ -177,22 +204,137 @@ federation:
           sample: "2023-07-31 13:16:22.100528 +0000 UTC"
 '''
 
+import time
+
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
-    CODE_ALREADY_FEDERATED, FEDERATION_FAILED_PHASES, FEDERATION_SUCCESS_PHASES, UcsApi, failed_sub_jobs)
+    UcsApi, UcsNotFoundError, check_resource_name, is_predicted_id, is_uuid)
+
+# The document shows the phase "Success" only. Other spellings of success and failure are read as such; a phase
+# in neither list is "in progress" while the job shows progress, and a failure once it stalls (see UNKNOWN_STALL).
+SUCCESS_PHASES = ("Success", "Succeeded", "Completed")
+FAILED_PHASES = ("Failed", "Failure", "Error", "Cancelled", "Canceled")
+RUNNING_PHASES = ("", "Pending", "Running", "Processing", "Creating", "Initializing", "Installing", "InProgress")
+# Words in a job's reason that end it as a failure (the issue's "failure word in reason"), in lower case.
+FAILURE_WORDS = ("fail", "error")
+# Seconds an undocumented phase may stay without any change before the wait gives up on it.
+UNKNOWN_STALL = 300
+# Seconds after this task enabled the federation during which "no job" means "not yet" (see progress_grace).
+DEFAULT_GRACE = 60
 
 
 def job_phase(job):
     return ((job or {}).get("status") or {}).get("phase")
 
 
+def fleet_federation_id(fleet):
+    return ((fleet or {}).get("spec") or {}).get("federationId") or None
+
+
+def is_stale(fleet, job):
+    """A job of another federation: its ``federationUID`` differs from the fleet's ``federationId``."""
+    job_uid = ((job or {}).get("spec") or {}).get("federationUID")
+    fed_id = fleet_federation_id(fleet)
+    return bool(job_uid and fed_id and job_uid != fed_id)
+
+
+def current_job(fleet, job):
+    """``job`` when it belongs to the fleet's federation (or cannot be told apart), else None."""
+    if job is None or is_stale(fleet, job):
+        return None
+    if not fleet_federation_id(fleet) and job_outcome(job)[0] == "success":
+        return None  # a finished job of a fleet that has no federation now: from an earlier federation
+    return job
+
+
+def failed_sub_jobs(job):
+    """The sub-jobs that ended in failure: ``[{type, phase, reason}]``."""
+    out = []
+    for sub in ((job or {}).get("spec") or {}).get("subJobs") or []:
+        if job_outcome(sub, recurse=False)[0] == "failed":
+            status = sub.get("status") or {}
+            out.append({"type": (sub.get("spec") or {}).get("type"), "phase": status.get("phase"),
+                        "reason": status.get("reason")})
+    return out
+
+
+def job_outcome(job, recurse=True):
+    """``(outcome, phase)`` of a progress job: outcome is ``success``, ``failed``, ``running`` or ``unknown``.
+
+    Terminal signals decide, not the phase name alone: a failed sub-job, a failure phase, a completion time
+    without ``Success``, or a failure word in ``reason``.
+    """
+    status = (job or {}).get("status") or {}
+    phase = status.get("phase") or ""
+    reason = (status.get("reason") or "").lower()
+    if phase in SUCCESS_PHASES:
+        return ("failed" if recurse and failed_sub_jobs(job) else "success"), phase
+    if phase in FAILED_PHASES or (recurse and failed_sub_jobs(job)):
+        return "failed", phase
+    if status.get("completionTime") or any(word in reason for word in FAILURE_WORDS):
+        return "failed", phase
+    if phase in RUNNING_PHASES:
+        return "running", phase
+    return "unknown", phase
+
+
+class EnableTracker(object):
+    """Decides, poll after poll, where a federation this task enabled stands.
+
+    ``observe(fleet, job, elapsed)`` returns a status: ``Success``, ``Failed`` or an in-progress one. The fleet
+    is the truth (federated = ``spec.federationId`` set); the job only tells progress and failure. "No job"
+    (404, 400, a stale ``federationUID``) means "not yet" during ``grace`` seconds, then, on a fleet that reports
+    its federation, "done" (the job may be served no longer after success); on a fleet without one, a failure.
+    """
+
+    def __init__(self, grace, stall=UNKNOWN_STALL):
+        self.grace = grace
+        self.stall = stall
+        self.seen_job = False
+        self.signature = None
+        self.signature_since = None
+        self.reason = None
+
+    def observe(self, fleet, job, elapsed):
+        self.reason = None
+        if fleet is None:
+            self.reason = "the fleet disappeared"
+            return "Failed"
+        job = current_job(fleet, job)
+        if job is None:
+            if fleet_federation_id(fleet):
+                if self.seen_job or elapsed >= self.grace:
+                    return "Success"
+                return "Waiting for the job"
+            if elapsed >= self.grace:
+                self.reason = ("UCS shows no federation on the fleet and no federation job %d seconds after it was "
+                               "enabled" % elapsed)
+                return "Failed"
+            return "Waiting for the job"
+        self.seen_job = True
+        outcome, phase = job_outcome(job)
+        if outcome == "success":
+            return "Success"
+        if outcome == "failed":
+            return "Failed"
+        if outcome == "unknown":
+            signature = repr((phase, [job_phase(sub) for sub in (job.get("spec") or {}).get("subJobs") or []]))
+            if signature != self.signature:
+                self.signature, self.signature_since = signature, elapsed
+            elif elapsed - self.signature_since >= self.stall:
+                self.reason = ("the job stayed in the undocumented phase %r for %d seconds without progress"
+                               % (phase, elapsed - self.signature_since))
+                return "Failed"
+        return phase or "Running"
+
+
 def federation_view(fleet, job):
     """The returned ``federation`` dict from a (normalised) fleet and its progress job (either may be None)."""
     fleet = fleet or {}
     spec = fleet.get("spec") or {}
-    job = job or {}
+    job = current_job(fleet, job) or {}
     job_spec = job.get("spec") or {}
     job_status = job.get("status") or {}
     subs = []
@@ -201,12 +343,12 @@ def federation_view(fleet, job):
         subs.append({"type": (sub.get("spec") or {}).get("type"), "phase": status.get("phase"),
                      "reason": status.get("reason"), "start_time": status.get("startTime"),
                      "completion_time": status.get("completionTime")})
-    federation_id = spec.get("federationId") or job_spec.get("federationUID")
-    phase = job_status.get("phase")
+    federation_id = spec.get("federationId") or None
+    failed = bool(job) and job_outcome(job)[0] == "failed"
     return {
         "fleet": {"name": (fleet.get("metadata") or {}).get("name"), "id": (fleet.get("metadata") or {}).get("uid")},
-        "enabled": bool((federation_id or job) and phase not in FEDERATION_FAILED_PHASES),
-        "phase": phase,
+        "enabled": bool(federation_id) and not failed,
+        "phase": job_status.get("phase"),
         "reason": job_status.get("reason"),
         "type": job_spec.get("type"),
         "federation_id": federation_id,
@@ -219,13 +361,16 @@ def federation_view(fleet, job):
     }
 
 
-def failure_message(fleet_name, job):
-    """A sentence naming the failed sub-jobs (type and reason) of a federation job."""
+def failure_message(fleet_name, job, reason=None):
+    """A sentence naming why the federation failed: the failed sub-jobs, the job's phase and reason, or ``reason``."""
     failed = failed_sub_jobs(job)
     if failed:
         details = "; ".join("sub-job %s failed: %s" % (f["type"], f["reason"] or "no reason given") for f in failed)
+    elif job and job_outcome(job)[0] == "failed":
+        details = "job phase %s: %s" % (job_phase(job) or "none", ((job or {}).get("status") or {}).get("reason")
+                                        or "no reason given")
     else:
-        details = "job phase %s: %s" % (job_phase(job), ((job or {}).get("status") or {}).get("reason") or "no reason given")
+        details = reason or "no reason given"
     return "The federation of the fleet '%s' failed (%s)." % (fleet_name, details)
 
 
@@ -238,36 +383,51 @@ class FederationModule(FleetopsModule):
             dns_suffix=dict(type="list", elements="str"),
             wait=dict(type="bool", default=True),
             wait_timeout=dict(type="int", default=1800),
+            progress_grace=dict(type="int", default=DEFAULT_GRACE),
         )
         super(FederationModule, self).__init__(argument_spec=argument_spec, supports_check_mode=True)
         self.api = UcsApi(self.client)
 
     def run(self):
-        if self.params["state"] == "disabled" and self.params.get("dns_suffix") is not None:
+        params = self.params
+        if params["state"] == "disabled" and params.get("dns_suffix") is not None:
             raise ConfigurationError("dns_suffix is only valid with state=enabled.")
-        if self.params["wait_timeout"] < 0:
+        if params["wait_timeout"] < 0:
             raise ConfigurationError("wait_timeout must be a number of seconds >= 0.")
-        fleet = self.api.resolve_fleet(self.params["fleet"])
-        job = self.api.get_federation_progress(fleet["metadata"]["uid"])
+        if params["progress_grace"] < 0:
+            raise ConfigurationError("progress_grace must be a number of seconds >= 0.")
+        if is_predicted_id(params["fleet"]):
+            return self.predicted_fleet()
+        problem = None if is_uuid(params["fleet"]) else check_resource_name(params["fleet"], "fleet", "fleet")
+        if problem:
+            raise ConfigurationError(problem + ".")
+        try:
+            fleet = self.api.resolve_fleet(params["fleet"])
+        except UcsNotFoundError:
+            if params["state"] == "disabled":
+                # Teardown is re-runnable: no fleet, so no federation to remove.
+                view = federation_view({"metadata": {"name": None if is_uuid(params["fleet"]) else params["fleet"],
+                                                     "uid": params["fleet"] if is_uuid(params["fleet"]) else None}},
+                                       None)
+                return self.exit(changed=False, before=view, after=view, federation=view)
+            raise
+        if params["state"] == "disabled":
+            return self.disable(fleet)
+        return self.enable(fleet)
+
+    def predicted_fleet(self):
+        """Check mode, with the placeholder id of a fleet an earlier task of this check run would create."""
+        if not self.check_mode:
+            raise ConfigurationError("fleet %r is a placeholder from a check-mode run, not a fleet id." % self.params["fleet"])
+        name = self.params["fleet"].split(" ", 2)[-1]
+        before = federation_view({"metadata": {"name": name, "uid": self.params["fleet"]}}, None)
         if self.params["state"] == "disabled":
-            return self.disable(fleet, job)
-        return self.enable(fleet, job)
+            return self.exit(changed=False, before=before, after=before, federation=before)
+        after = dict(before, enabled=True, federation_id=None, phase="Success" if self.params["wait"] else None,
+                     dns_suffix=list(self.params.get("dns_suffix") or []))
+        return self.exit(changed=True, before=before, after=after, federation=after)
 
     # ---- helpers ----------------------------------------------------------------------------------
-
-    def wait_job(self, fleet):
-        fleet_id = fleet["metadata"]["uid"]
-        try:
-            return self.wait(lambda: self.api.get_federation_progress(fleet_id), job_phase,
-                             FEDERATION_SUCCESS_PHASES, FEDERATION_FAILED_PHASES, timeout=self.params["wait_timeout"])
-        except WaitFailure as exc:
-            job = exc.last if exc.last is not None else self.api.get_federation_progress(fleet_id)
-            self.fail(failure_message(fleet["metadata"]["name"], job), federation=federation_view(fleet, job),
-                      status_history=exc.history)
-        except WaitTimeout as exc:
-            self.fail("Timed out after %s seconds waiting for the federation of the fleet '%s' (last phase %s)."
-                      % (self.params["wait_timeout"], fleet["metadata"]["name"], exc.status),
-                      federation=federation_view(fleet, exc.last), status_history=exc.history)
 
     def dns_change(self, fleet):
         wanted = self.params.get("dns_suffix")
@@ -275,17 +435,45 @@ class FederationModule(FleetopsModule):
             return False
         return sorted(set(wanted)) != sorted(set(fleet["spec"].get("dnsSuffix") or []))
 
-    # ---- enabled ----------------------------------------------------------------------------------
-
-    def enable(self, fleet, job):
+    def wait_enabled(self, fleet, enabled_at):
+        """Poll the fleet and its job until the federation this task enabled is done or failed."""
         fleet_id = fleet["metadata"]["uid"]
         name = fleet["metadata"]["name"]
+        tracker = EnableTracker(grace=min(self.params["progress_grace"], self.params["wait_timeout"]))
+        seen = {}
+
+        def fetch():
+            current = self.api.get_fleet(fleet_id)
+            job = self.api.get_federation_progress(fleet_id) if current is not None else None
+            seen.update(fleet=current, job=job)
+            return {"status": tracker.observe(current, job, time.monotonic() - enabled_at)}
+
+        try:
+            self.wait(fetch, lambda s: s["status"], ["Success"], ["Failed"], timeout=self.params["wait_timeout"],
+                      delay=0.5, max_delay=10)
+        except WaitFailure:
+            self.fail(failure_message(name, current_job(seen.get("fleet"), seen.get("job")), tracker.reason),
+                      federation=federation_view(seen.get("fleet") or fleet, seen.get("job")))
+        except WaitTimeout as exc:
+            self.fail("Timed out after %s seconds waiting for the federation of the fleet '%s' (last status %s)."
+                      % (self.params["wait_timeout"], name, exc.status),
+                      federation=federation_view(seen.get("fleet") or fleet, seen.get("job")))
+        return seen.get("fleet") or fleet, seen.get("job")
+
+    # ---- enabled ----------------------------------------------------------------------------------
+
+    def enable(self, fleet):
+        fleet_id = fleet["metadata"]["uid"]
+        name = fleet["metadata"]["name"]
+        job = None
+        needs_enable = not fleet_federation_id(fleet)
+        if not needs_enable:
+            # Federated already: one read of the job, to report it and to find a failed federation (enabled again);
+            # no wait on it.
+            job = self.api.get_federation_progress(fleet_id)
+            needs_enable = job_outcome(current_job(fleet, job))[0] == "failed" if current_job(fleet, job) else False
         before = federation_view(fleet, job)
-        phase = job_phase(job)
-        federated = bool(fleet["spec"].get("federationId")) or job is not None
-        needs_enable = not federated or phase in FEDERATION_FAILED_PHASES
-        complete = federated and (phase in FEDERATION_SUCCESS_PHASES or (job is None and fleet["spec"].get("federationId")))
-        if self.params.get("dns_suffix") is not None and not complete and not self.params["wait"]:
+        if self.params.get("dns_suffix") is not None and needs_enable and not self.params["wait"]:
             raise ConfigurationError("dns_suffix can only be set on a federated fleet: the federation of '%s' is not "
                                      "complete yet, so set wait=true (or set dns_suffix in a later task)." % name)
 
@@ -300,27 +488,21 @@ class FederationModule(FleetopsModule):
 
         changed = False
         if needs_enable:
-            try:
-                self.api.enable_federation(fleet_id, retry_join_all=self.params.get("retry_join_all"))
-                changed = True
-            except OutcomeUnknownError:
-                # The request may have reached UCS: read the progress instead of sending it again.
-                if self.api.get_federation_progress(fleet_id) is None:
-                    self.fail("The request to federate the fleet '%s' may not have reached UCS (the response was lost) "
-                              "and no federation job exists; run the task again." % name)
-                changed = True
-            except ApiError as exc:
-                if exc.code != CODE_ALREADY_FEDERATED:
-                    raise
-                if phase in FEDERATION_FAILED_PHASES:
-                    self.fail(failure_message(name, job), federation=before, error=exc.to_dict())
-        if self.params["wait"]:
-            job = self.wait_job(fleet)
-        else:
-            job = self.api.get_federation_progress(fleet_id)
-            if job_phase(job) in FEDERATION_FAILED_PHASES:
-                self.fail(failure_message(name, job), federation=federation_view(fleet, job))
-        fleet = self.api.get_fleet(fleet_id) or fleet
+            old_id = fleet_federation_id(fleet)
+
+            def applied():
+                current = self.api.get_fleet(fleet_id)
+                return bool(fleet_federation_id(current)) and (old_id is None or fleet_federation_id(current) != old_id)
+
+            self.confirmed_write(lambda: self.api.enable_federation(fleet_id, retry_join_all=self.params.get("retry_join_all")),
+                                 applied)
+            changed = True
+            enabled_at = time.monotonic()
+            if self.params["wait"]:
+                fleet, job = self.wait_enabled(fleet, enabled_at)
+            else:
+                fleet = self.api.get_fleet(fleet_id) or fleet
+                job = self.api.get_federation_progress(fleet_id)
         if self.dns_change(fleet):
             self.api.update_fleet_zones(fleet_id, self.params["dns_suffix"])
             changed = True
@@ -330,31 +512,38 @@ class FederationModule(FleetopsModule):
 
     # ---- disabled ---------------------------------------------------------------------------------
 
-    def disable(self, fleet, job):
+    def disable(self, fleet):
         fleet_id = fleet["metadata"]["uid"]
-        before = federation_view(fleet, job)
-        federated = bool(fleet["spec"].get("federationId")) or job is not None
-        if not federated:
+        before = federation_view(fleet, None)
+        if not fleet_federation_id(fleet):
+            # Not federated (whatever the progress call may still serve): nothing to do.
             return self.exit(changed=False, before=before, after=before, federation=before)
         after = federation_view({"metadata": fleet["metadata"], "spec": {}}, None)
         if self.check_mode:
             return self.exit(changed=True, before=before, after=after, federation=after)
-        changed = self.api.disable_federation(fleet_id)
-        if changed and self.params["wait"]:
+
+        def gone():
+            current = self.api.get_fleet(fleet_id)
+            return current is None or not fleet_federation_id(current)
+
+        if self.confirmed_write(lambda: self.api.disable_federation(fleet_id), gone) is False:
+            # UCS answered "not federated" (UCS.01080006) although the fleet showed a federation id.
+            current = self.api.get_fleet(fleet_id) or {"metadata": fleet["metadata"], "spec": {}}
+            view = federation_view(current, None)
+            return self.exit(changed=False, before=before, after=view, federation=view)
+        if self.params["wait"]:
             def state():
                 current = self.api.get_fleet(fleet_id)
-                if current is None:
-                    return None
-                gone = not current["spec"].get("federationId") and self.api.get_federation_progress(fleet_id) is None
-                return {"fleet": current, "state": "disabled" if gone else "disabling"}
+                return {"state": "disabled" if current is None or not fleet_federation_id(current) else "disabling"}
             try:
-                self.wait(state, lambda s: s["state"], ["disabled", None], timeout=self.params["wait_timeout"])
-            except WaitTimeout as exc:
+                self.wait(state, lambda s: s["state"], ["disabled"], timeout=self.params["wait_timeout"],
+                          delay=0.5, max_delay=10)
+            except WaitTimeout:
                 self.fail("Timed out after %s seconds waiting for the federation of the fleet '%s' to be removed."
-                          % (self.params["wait_timeout"], fleet["metadata"]["name"]), status_history=exc.history)
+                          % (self.params["wait_timeout"], fleet["metadata"]["name"]))
         current = self.api.get_fleet(fleet_id) or {"metadata": fleet["metadata"], "spec": {}}
-        after = federation_view(current, self.api.get_federation_progress(fleet_id))
-        return self.exit(changed=changed, before=before, after=after, federation=after)
+        after = federation_view(current, None)
+        return self.exit(changed=True, before=before, after=after, federation=after)
 
 
 def main():

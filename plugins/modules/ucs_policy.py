@@ -100,9 +100,9 @@ EXAMPLES = r'''
       - verbs: [get, list, watch]
         resources: [pods]
 
-- name: Remove a policy
+- name: Remove a policy that is no longer used
   fleetops.cloud.ucs_policy:
-    name: app-deployers
+    name: retired-viewers
     state: absent
 '''
 

@@ -27,7 +27,7 @@ sys.dont_write_bytecode = False
 import core  # noqa: E402  pylint: disable=wrong-import-position
 import faults  # noqa: E402  pylint: disable=wrong-import-position
 
-SERVICE_MODULES = ("iam", "ucs", "bce", "heat", "k8s")
+SERVICE_MODULES = ("iam", "ucs", "bce", "heat", "k8s", "karmada")
 
 
 def parse_args(argv=None):

@@ -7,12 +7,16 @@ What it emulates (paths after ``<base>/bce``, all under ``/v1/{project_id}``, pr
 * ``GET /clusters`` -- ``cluster_type`` filter, ``limit``/``offset`` paging (offset = number of pools
   skipped), answers ``{clusters: [Pool], total}`` (``total`` counts the filtered pools before paging).
 * ``POST /clusters`` -- 201 Pool.  ``cluster_type`` must be ``cromwell``, ``shared`` or ``dedicate``.
-  Required fields per type: every type needs ``cluster_name``; ``dedicate`` and ``shared`` need
-  ``cluster_id`` (CCE cluster id / CCI namespace); ``cromwell`` needs ``bucket_name`` and
+  Required fields per type: every type needs ``cluster_name``; ``dedicate`` needs ``cluster_id`` (the CCE
+  cluster id; a ``shared`` pool may leave it out, table 4-8); ``cromwell`` needs ``bucket_name`` and
   ``extend_parameter.create_cromwell_param`` with ``username``, ``password`` and ``url`` or
   ``rds_instance_id``.  Pool names are unique in the project (a pool being deleted keeps its name until it
   is gone).  The database password is never stored nor returned: the pool only records that one was given.
-* ``GET /clusters/{id}`` -- 200 Pool, 404 when unknown.
+* ``GET /clusters/{id}`` -- 200 Pool, 404 when unknown (400 under ``bce_not_found_400``, for every unknown
+  pool or execution, batch entries included).
+* Pool status: ``Running`` at once; under ``bce_pool_status_unknown`` ``Installing`` for ``POOL_INSTALL_DELAY``
+  seconds, then ``Available`` (the source documents no values); a submission to a pool that is not ready yet
+  answers 400 ``BCE.00020002``.
 * ``PUT /clusters/{id}`` -- only ``cluster_name`` and ``description``; 200 ``{cluster_name, description, guid}``.
 * ``DELETE /clusters/{id}`` -- 200 ``text/plain`` ``Starting to delete cluster``; the pool shows status
   ``Deleting`` and disappears ``POOL_DELETE_DELAY`` seconds later.  Deleting it again while it is being
@@ -22,8 +26,10 @@ What it emulates (paths after ``<base>/bce``, all under ``/v1/{project_id}``, pr
   ``workflow_name``, ``target``; ``limit``/``offset``; newest first; ``{executions: [..], total_num}``.
 * ``POST /executions-extend`` -- multipart/form-data: field ``parameters`` (JSON: ``env_name`` required, the
   name or guid of a cromwell pool that is not being deleted; ``workflow_id``, ``workflow_source``,
-  ``workflow_inputs``, ``workflow_options``, ``workflow_depends`` as OBS URLs; emulator extension: an optional
-  ``name``, otherwise the WDL ``workflow`` name) and optional file parts ``workflow_source``,
+  ``workflow_inputs``, ``workflow_options``, ``workflow_depends`` as OBS URLs).  ``workflow_name`` is the WDL
+  ``workflow`` of an uploaded source, or the file name (without ``.wdl``) of a source URL.  The execution is named
+  after the workflow (emulator extension: an optional ``name`` in ``parameters``, which no module sends); under
+  ``bce_exec_server_names`` the server names it ``<workflow>-<8 hex>`` and ignores any ``name`` and optional file parts ``workflow_source``,
   ``workflow_inputs``, ``workflow_options``, ``workflow_depends``.  A workflow source (file or URL) is
   required.  The file name, size and sha256 of every uploaded part are recorded in
   ``state.data["bce"]["uploads"][<execution id>]`` (visible in ``GET /_emulator/state``).  201
@@ -70,7 +76,23 @@ import json
 import re
 import time
 
+import readings
 from core import bce_error
+
+# Readings (see readings.py and docs/emulator.md): where the source leaves room, the alternative behind a switch.
+SERVER_NAMES = readings.declare(
+    "bce_exec_server_names", "bce", "§4.2.2 table 4-39",
+    "the submission has no name field: the server names every execution itself (<workflow>-<8 hex>), unique per run")
+NOT_FOUND_400 = readings.declare(
+    "bce_not_found_400", "bce", "§4.1.3-4.1.5, §4.2.3-4.2.6 status codes",
+    "every operation lists only 200/201/400/500: an unknown pool or execution answers 400 (the generic invalid "
+    "request code) instead of the appendix's 404")
+POOL_STATUS_UNKNOWN = readings.declare(
+    "bce_pool_status_unknown", "bce", "§4.1.1 table 4-4 status",
+    "the pool status has no documented values: a new pool reports undocumented statuses (Installing for "
+    "POOL_INSTALL_DELAY s, then Available) instead of Running at once")
+
+POOL_INSTALL_DELAY = 30.0
 
 POOL_DELETE_DELAY = 2.0
 EXEC_SUBMITTED = 1.0
@@ -139,11 +161,36 @@ def _public_pool(pool):
     return dict((k, v) for k, v in pool.items() if not k.startswith("_"))
 
 
-def _find_pool(bce, guid):
+def _not_found(state, code, msg, invalid_code):
+    """The error of an unknown pool/execution: 404 (default) or, under bce_not_found_400, a 400 with the generic
+    invalid-request code, so that only the status (not a code) could tell it apart."""
+    if state.reading(NOT_FOUND_400):
+        return bce_error(400, invalid_code, msg)
+    return bce_error(404, code, msg)
+
+
+def _find_pool(bce, guid, state=None):
     pool = bce["pools"].get(guid)
     if pool is None:
+        if state is not None:
+            raise _not_found(state, "BCE.00010004", "resource pool %s does not exist" % guid, "BCE.00010001")
         raise bce_error(404, "BCE.00010004", "resource pool %s not found" % guid)
     return pool
+
+
+def _pool_status(state, pool):
+    """The status a pool shows now (the install phase of bce_pool_status_unknown is played here)."""
+    if pool.get("_deleted_at") is not None or not pool.get("_unknown_statuses"):
+        return pool["status"]
+    if state.elapsed(pool["_created"]) < POOL_INSTALL_DELAY:
+        return "Installing"
+    return "Available"
+
+
+def _shown_pool(state, pool):
+    shown = _public_pool(pool)
+    shown["status"] = _pool_status(state, pool)
+    return shown
 
 
 def _pool_by_name(bce, name):
@@ -178,7 +225,7 @@ def pools_list(req):
     pools = sorted(bce["pools"].values(), key=lambda p: p["_seq"])
     if ctype:
         pools = [p for p in pools if p["cluster_type"] == ctype]
-    return 200, {"clusters": [_public_pool(p) for p in _page(pools, limit, offset)], "total": len(pools)}
+    return 200, {"clusters": [_shown_pool(state, p) for p in _page(pools, limit, offset)], "total": len(pools)}
 
 
 def _validate_pool(body):
@@ -189,7 +236,8 @@ def _validate_pool(body):
         raise bce_error(400, code, "cluster_type must be one of %s, got %r" % (", ".join(POOL_TYPES), ctype))
     for field in ("cluster_id", "namespace_id", "description", "bucket_name", "project_id"):
         _optional_str(body, field, code)
-    if ctype in ("dedicate", "shared"):
+    if ctype == "dedicate":
+        # A shared (CCI) pool may leave cluster_id out (table 4-8: optional); a dedicated one names its CCE cluster.
         _require_str(body, "cluster_id", code)
     extend = body.get("extend_parameter")
     if extend is not None and not isinstance(extend, dict):
@@ -238,6 +286,8 @@ def pools_create(req):
         "project_id": req.params["project_id"],
         "_seq": _next_seq(bce),
         "_deleted_at": None,
+        "_created": now,
+        "_unknown_statuses": state.reading(POOL_STATUS_UNKNOWN),
     }
     if ctype == "cromwell":
         detail = dict((k, v) for k, v in param.items() if k != "password")
@@ -257,20 +307,20 @@ def pools_create(req):
         pool["info"] = json.dumps({"cluster_id": pool["cluster_id"], "namespace_id": pool["namespace_id"],
                                    "cluster_type": ctype}, sort_keys=True)
     bce["pools"][guid] = pool
-    return 201, _public_pool(pool)
+    return 201, _shown_pool(state, pool)
 
 
 def pools_get(req):
     bce = _data(req.state)
     _tick_pools(req.state, bce)
-    return 200, _public_pool(_find_pool(bce, req.params["id"]))
+    return 200, _shown_pool(req.state, _find_pool(bce, req.params["id"], req.state))
 
 
 def pools_update(req):
     state = req.state
     bce = _data(state)
     _tick_pools(state, bce)
-    pool = _find_pool(bce, req.params["id"])
+    pool = _find_pool(bce, req.params["id"], state)
     body = req.json()
     if not isinstance(body, dict):
         raise bce_error(400, "BCE.00010001", "the request body must be a JSON object")
@@ -296,7 +346,7 @@ def pools_delete(req):
     state = req.state
     bce = _data(state)
     _tick_pools(state, bce)
-    pool = _find_pool(bce, req.params["id"])
+    pool = _find_pool(bce, req.params["id"], state)
     if pool.get("_deleted_at") is None:
         pool["_deleted_at"] = state.now()
         pool["status"] = "Deleting"
@@ -368,10 +418,10 @@ def _exec_body(state, ex):
     return {"enterprise_project": enterprise, "execution": execution, "status": exec_status}
 
 
-def _find_exec(bce, exec_id):
+def _find_exec(bce, exec_id, state):
     ex = bce["executions"].get(exec_id)
     if ex is None:
-        raise bce_error(404, "BCE.00020004", "WDL execution %s not found" % exec_id)
+        raise _not_found(state, "BCE.00020004", "WDL execution %s does not exist" % exec_id, "BCE.00020001")
     return ex
 
 
@@ -436,6 +486,9 @@ def executions_create(req):
         raise bce_error(400, "BCE.00020002", "cromwell environment %s does not exist" % env_name)
     if pool["cluster_type"] != "cromwell":
         raise bce_error(400, "BCE.00020002", "resource pool %s is not a cromwell environment" % env_name)
+    if _pool_status(state, pool) == "Installing":
+        raise bce_error(400, "BCE.00020002", "cromwell environment %s is not ready (%s)"
+                        % (env_name, _pool_status(state, pool)))
     unknown_parts = sorted(set(parts) - set(("parameters",) + FILE_PARTS))
     if unknown_parts:
         raise bce_error(400, code, "unexpected form fields: %s" % ", ".join(unknown_parts))
@@ -474,7 +527,9 @@ def executions_create(req):
     if not tasks:
         tasks = ["task_1"]
     wf_match = re.search(r"(?m)^\s*workflow\s+([A-Za-z_]\w*)", source_text)
-    workflow_name = wf_match.group(1) if wf_match else (params.get("workflow_id") or "workflow")
+    # The emulator cannot read OBS: a workflow given as a URL is named after its file name without the extension.
+    url_stem = re.sub(r"\.wdl$", "", (source_url or "").rsplit("/", 1)[-1]) if source_url else ""
+    workflow_name = wf_match.group(1) if wf_match else (url_stem or params.get("workflow_id") or "workflow")
     fail, fail_task = _inputs_fail(inputs)
     if "FLEETOPS_FAIL" in source_text or "FLEETOPS_FAIL" in (source_url or ""):
         fail = True
@@ -484,9 +539,13 @@ def executions_create(req):
     guid = state.new_id()
     now = state.now()
     wdl_name = (source_file or {}).get("filename") or (source_url or "").rsplit("/", 1)[-1] or "workflow.wdl"
+    if state.reading(SERVER_NAMES):
+        name = "%s-%s" % (workflow_name, guid.replace("-", "")[:8])
+    else:
+        name = params.get("name") or workflow_name
     ex = {
         "guid": guid,
-        "name": params.get("name") or workflow_name,
+        "name": name,
         "status": "Submitted",
         "task_status": "Submitted",
         "workflow_id": params.get("workflow_id") or "",
@@ -525,13 +584,13 @@ def executions_create(req):
 
 def executions_get(req):
     bce = _data(req.state)
-    return 200, _exec_body(req.state, _find_exec(bce, req.params["execution_id"]))
+    return 200, _exec_body(req.state, _find_exec(bce, req.params["execution_id"], req.state))
 
 
 def executions_stop(req):
     state = req.state
     bce = _data(state)
-    ex = _find_exec(bce, req.params["execution_id"])
+    ex = _find_exec(bce, req.params["execution_id"], state)
     status = _exec_view(state, ex)[0]
     if status in FINISHED:
         raise bce_error(400, "BCE.00020005", "WDL execution %s is already %s and cannot be stopped"
@@ -550,7 +609,7 @@ def _delete_exec(bce, exec_id):
 
 def executions_delete(req):
     bce = _data(req.state)
-    ex = _find_exec(bce, req.params["execution_id"])
+    ex = _find_exec(bce, req.params["execution_id"], req.state)
     _delete_exec(bce, ex["guid"])
     return 204, None
 
@@ -572,7 +631,8 @@ def executions_batch_delete(req):
             _delete_exec(bce, exec_id)
             results.append({"id": exec_id, "error": None})
         else:
-            error = bce_error(404, "BCE.00020004", "WDL execution %s not found" % exec_id).body
+            error = _not_found(req.state, "BCE.00020004", "WDL execution %s does not exist" % exec_id,
+                               "BCE.00020001").body
             results.append({"id": exec_id, "error": error})
     return 200, {"executions": results}
 

@@ -707,9 +707,10 @@ class Handler(BaseHTTPRequestHandler):
         recorded = False
         try:
             action, status, rbody, headers = self._dispatch(req, write, log)
-            log["status"] = status
+            # the backend's status: for a fault answered after the request was applied, what the backend said
+            log["status"] = log.get("applied_status", status)
             # record before answering, so a client that reads the log right after its call sees it
-            emulator.record(method, service, spath, query, status, write, log["auth"], log["fault"])
+            emulator.record(method, service, spath, query, log["status"], write, log["auth"], log["fault"])
             recorded = True
             if action == "drop":
                 self._drop(rst=False)
@@ -731,7 +732,12 @@ class Handler(BaseHTTPRequestHandler):
             log["auth"] = "aksk"
 
         fault = emulator.faults.decide(req.service, req.method, req.path, write)
-        if fault and fault.kind not in ("latency", "lost"):
+        applied_status = None
+        if fault and fault.kind.startswith(faults_mod.APPLIED_PREFIX):
+            # a gateway that forwarded the request, got it applied, and still answers a 5xx
+            applied_status = int(fault.kind[len(faults_mod.APPLIED_PREFIX):])
+            log["fault"] = fault.kind
+        elif fault and fault.kind not in ("latency", "lost"):
             log["fault"] = fault.kind
             if fault.kind == "reset":
                 return "reset", None, None, None
@@ -756,6 +762,10 @@ class Handler(BaseHTTPRequestHandler):
         if fault and fault.kind == "lost":
             log["fault"] = "lost"
             return "drop", status, rbody, headers
+        if applied_status is not None:
+            # the log keeps the backend's status (so a 2xx counts as applied); the client gets the gateway's
+            log["applied_status"] = status
+            return "send", applied_status, faults_mod.fault_error(req.service, applied_status).body, {}
         return "send", status, rbody, headers
 
     def _call(self, route, req, write):

@@ -8,8 +8,11 @@ Spec syntax (also for ``PUT /_emulator/faults``), comma separated ``key=value`` 
     services=ucs+bce+heat,methods=GET+POST,paths=/v1/clusters+/v1/clustergroups,limit=10
 
 ``rate``         fraction (0..1) of eligible requests answered by a fault of a random kind from ``kinds``
-``kinds``        ``429`` (with ``Retry-After``), ``500``, ``502``, ``503``, ``reset`` (socket closed with a TCP
-                 reset, no answer), ``latency`` (sleep ``latency`` seconds, then answer normally)
+``kinds``        ``429`` (with ``Retry-After``), ``500``, ``502``, ``503``, ``504`` (a gateway that times out
+                 without forwarding: nothing applied), ``reset`` (socket closed with a TCP reset, no answer),
+                 ``latency`` (sleep ``latency`` seconds, then answer normally), and what gateways do after the
+                 backend applied the request: ``applied500``, ``applied502``, ``applied503``, ``applied504``
+                 (the request is applied, then answered with that status)
 ``lost``         fraction of eligible *writes* (that were not already faulted) applied and then left unanswered
 ``latency``      seconds slept by the ``latency`` kind (default 0.3)
 ``retry_after``  value of the ``Retry-After`` header of a 429 (default 1)
@@ -31,7 +34,11 @@ import threading
 
 import core
 
-KINDS = ("429", "500", "502", "503", "reset", "latency")
+KINDS = ("429", "500", "502", "503", "504", "reset", "latency", "applied500", "applied502", "applied503", "applied504")
+# Kinds answered after the request was applied (the status is the digits after the prefix).
+APPLIED_PREFIX = "applied"
+# The default kinds (a spec without ``kinds=``): the faults that are never applied, as before.
+DEFAULT_KINDS = ("429", "500", "502", "503", "reset", "latency")
 SERVICES = ("iam", "ucs", "bce", "heat", "k8s")
 
 
@@ -71,7 +78,7 @@ def _positive(key, value):
 
 def parse_spec(spec):
     """Parse a fault spec into a dict; raises ValueError with a readable message."""
-    conf = {"rate": 0.0, "kinds": list(KINDS), "lost": 0.0, "latency": 0.3, "retry_after": 1.0,
+    conf = {"rate": 0.0, "kinds": list(DEFAULT_KINDS), "lost": 0.0, "latency": 0.3, "retry_after": 1.0,
             "services": ["ucs", "bce", "heat"], "methods": None, "paths": None, "limit": None}
     spec = (spec or "").strip()
     if spec.lower() in ("", "off", "none"):
@@ -167,8 +174,9 @@ class FaultInjector(object):
 def fault_error(service, status):
     """The error an injected status fault answers with, in the service's format."""
     messages = {429: "Too many requests, please retry later", 500: "Internal server error (injected fault)",
-                502: "Bad gateway (injected fault)", 503: "Service unavailable (injected fault)"}
-    codes = {"ucs": {429: "UCS.01000002", 500: "UCS.01000006", 502: "APIGW.0202", 503: "APIGW.0203"},
-             "bce": {429: "APIGW.0308", 500: "BCE.00000500", 502: "APIGW.0202", 503: "APIGW.0203"}}
+                502: "Bad gateway (injected fault)", 503: "Service unavailable (injected fault)",
+                504: "Gateway timeout (injected fault)"}
+    codes = {"ucs": {429: "UCS.01000002", 500: "UCS.01000006", 502: "APIGW.0202", 503: "APIGW.0203", 504: "APIGW.0204"},
+             "bce": {429: "APIGW.0308", 500: "BCE.00000500", 502: "APIGW.0202", 503: "APIGW.0203", 504: "APIGW.0204"}}
     code = codes.get(service, {}).get(status, str(status))
     return core.service_error(service, status, code, messages[status])

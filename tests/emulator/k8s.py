@@ -13,8 +13,8 @@ none) is accepted.  Any member name is valid; a member is created, with the name
   implements.  ``/openapi/...`` is 404.
 * Resources (see ``CATALOG``): namespaces, secrets, configmaps, serviceaccounts, services (``v1``);
   deployments, daemonsets, statefulsets (``apps/v1``); roles, rolebindings, clusterroles,
-  clusterrolebindings (``rbac.authorization.k8s.io/v1``); propagationpolicies, clusterpropagationpolicies,
-  overridepolicies (``policy.karmada.io/v1alpha1``, for the fleet's federation API at ``/k8s/fleet-<name>``).  Verbs: list (``labelSelector`` with ``k=v``,
+  clusterrolebindings (``rbac.authorization.k8s.io/v1``).  A member named ``fleet-<name>`` is the Karmada API
+  of that fleet (``karmada.py``), which also serves ``KARMADA_CATALOG`` (policies, bindings, works, clusters).  Verbs: list (``labelSelector`` with ``k=v``,
   ``k!=v``, ``k``; ``fieldSelector`` on ``metadata.name``/``metadata.namespace``), get, create (POST),
   replace (PUT, ``metadata.resourceVersion`` checked when given), patch (``merge-patch``,
   ``strategic-merge-patch`` and ``apply-patch`` are all applied as a JSON merge patch; an apply-patch creates a
@@ -71,11 +71,37 @@ CATALOG = (
     ("rbac.authorization.k8s.io", "v1", "rolebindings", "RoleBinding", True),
     ("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", False),
     ("rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", False),
+)
+# Served only by a fleet's Karmada API (``/k8s/fleet-<name>``, see karmada.py), not by member clusters.
+KARMADA_CATALOG = (
     ("policy.karmada.io", "v1alpha1", "propagationpolicies", "PropagationPolicy", True),
     ("policy.karmada.io", "v1alpha1", "clusterpropagationpolicies", "ClusterPropagationPolicy", False),
     ("policy.karmada.io", "v1alpha1", "overridepolicies", "OverridePolicy", True),
+    ("policy.karmada.io", "v1alpha1", "clusteroverridepolicies", "ClusterOverridePolicy", False),
+    ("work.karmada.io", "v1alpha2", "resourcebindings", "ResourceBinding", True),
+    ("work.karmada.io", "v1alpha2", "clusterresourcebindings", "ClusterResourceBinding", False),
+    ("work.karmada.io", "v1alpha1", "works", "Work", True),
+    ("cluster.karmada.io", "v1alpha1", "clusters", "Cluster", False),
 )
+FLEET_PREFIX = "fleet-"
 WORKLOADS = ("Deployment", "DaemonSet", "StatefulSet")
+
+# The Karmada control plane (karmada.py registers itself here): it serves the ``fleet-<name>`` members and is
+# ticked on every Kubernetes request, which is what makes propagation asynchronous without a thread.
+_CONTROL_PLANE = []
+
+
+def set_control_plane(plane):
+    """``plane`` has ``handle(req, handler)`` (for ``fleet-*`` members) and ``tick(state)``."""
+    del _CONTROL_PLANE[:]
+    _CONTROL_PLANE.append(plane)
+
+
+def catalog_for(member_name):
+    """The resource types the API server ``member_name`` serves."""
+    if member_name.startswith(FLEET_PREFIX):
+        return CATALOG + KARMADA_CATALOG
+    return CATALOG
 
 
 def _status_error(status, reason, msg, details=None):
@@ -94,8 +120,8 @@ def _gv(group, version):
     return "%s/%s" % (group, version) if group else version
 
 
-def _resource_info(group, version, plural):
-    for entry in CATALOG:
+def _resource_info(group, version, plural, catalog=CATALOG):
+    for entry in catalog:
         if entry[0] == group and entry[1] == version and entry[2] == plural:
             return entry
     raise _status_error(404, "NotFound", "the server could not find the requested resource")
@@ -112,6 +138,8 @@ def _member(state, name):
     if member is None:
         now = _ts(state.now())
         member = {"rv": 1, "objects": {}}
+        if name.startswith(FLEET_PREFIX):
+            member["control_plane"] = True  # resource templates: no controller fills in a workload status
         members[name] = member
         for ns in DEFAULT_NAMESPACES:
             _store(state, member, ("", "v1", "namespaces", "Namespace", False), None,
@@ -145,17 +173,18 @@ def api_versions(req):
 def api_groups(req):
     _member(req.state, req.params["member"])
     groups = []
-    for group in sorted(set(e[0] for e in CATALOG if e[0])):
-        versions = sorted(set(e[1] for e in CATALOG if e[0] == group))
+    catalog = catalog_for(req.params["member"])
+    for group in sorted(set(e[0] for e in catalog if e[0])):
+        versions = sorted(set(e[1] for e in catalog if e[0] == group), reverse=True)
         entries = [{"groupVersion": _gv(group, v), "version": v} for v in versions]
         groups.append({"name": group, "versions": entries, "preferredVersion": entries[0]})
     return 200, {"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}
 
 
-def _resource_list(group, version_):
+def _resource_list(group, version_, catalog=CATALOG):
     resources = [{"name": e[2], "singularName": e[3].lower(), "namespaced": e[4], "kind": e[3],
                   "verbs": list(ALL_VERBS), "storageVersionHash": ""}
-                 for e in CATALOG if e[0] == group and e[1] == version_]
+                 for e in catalog if e[0] == group and e[1] == version_]
     if not resources:
         raise _status_error(404, "NotFound", "the server could not find the requested resource")
     return {"kind": "APIResourceList", "apiVersion": "v1", "groupVersion": _gv(group, version_),
@@ -169,13 +198,13 @@ def core_resources(req):
 
 def group_resources(req):
     _member(req.state, req.params["member"])
-    return 200, _resource_list(req.params["group"], req.params["version"])
+    return 200, _resource_list(req.params["group"], req.params["version"], catalog_for(req.params["member"]))
 
 
 def group_versions(req):
     _member(req.state, req.params["member"])
     group = req.params["group"]
-    versions = sorted(set(e[1] for e in CATALOG if e[0] == group))
+    versions = sorted(set(e[1] for e in catalog_for(req.params["member"]) if e[0] == group), reverse=True)
     if not versions:
         raise _status_error(404, "NotFound", "the server could not find the requested resource")
     entries = [{"groupVersion": _gv(group, v), "version": v} for v in versions]
@@ -234,7 +263,11 @@ def _normalise(state, member, info, namespace, obj, old):
         meta.pop("resourceVersion", None)
         if kind in WORKLOADS:
             meta["generation"] = 1
-    if kind in WORKLOADS:
+    if kind in WORKLOADS and member.get("control_plane"):
+        if old is not None and old.get("spec") != obj.get("spec"):
+            meta["generation"] = meta.get("generation", 1) + 1
+        obj["status"] = copy.deepcopy((old or {}).get("status") or {})  # aggregated by karmada.py, not by clients
+    elif kind in WORKLOADS:
         if old is not None and old.get("spec") != obj.get("spec"):
             meta["generation"] = meta.get("generation", 1) + 1
         replicas = (obj.get("spec") or {}).get("replicas", 1)
@@ -281,7 +314,8 @@ def _target(req):
     """(member, info, namespace or None, name or None)."""
     params = req.params
     member = _member(req.state, params["member"])
-    info = _resource_info(params.get("group", ""), params.get("version", "v1"), params["plural"])
+    info = _resource_info(params.get("group", ""), params.get("version", "v1"), params["plural"],
+                          catalog_for(params["member"]))
     namespace = params.get("namespace")
     if namespace is not None and not info[4]:
         raise _status_error(404, "NotFound", "the server could not find the requested resource")
@@ -458,6 +492,85 @@ def agent_deployed(state, server_url):
         return _key("kube-system", "proxy-agent") in member["objects"].get("deployments.apps", {})
 
 
+# --------------------------------------------------------------------------- helpers for the control plane
+
+def member_store(state, name):
+    """The store of API server ``name`` (created on first use, like any member)."""
+    return _member(state, name)
+
+
+def find_info(api_version, kind, member_name):
+    """The catalog entry of ``kind`` in ``api_version`` on ``member_name``, or None."""
+    group, dummy, ver = api_version.rpartition("/")
+    for entry in catalog_for(member_name):
+        if entry[0] == group and entry[1] == ver and entry[3] == kind:
+            return entry
+    return None
+
+
+def find_info_by_plural(group, version_, plural, member_name):
+    for entry in catalog_for(member_name):
+        if entry[0] == group and entry[1] == version_ and entry[2] == plural:
+            return entry
+    return None
+
+
+def objects_of(member, info):
+    """The stored objects of one type (the live dict: key ``namespace/name``)."""
+    return _bucket(member, info)
+
+
+def put_object(state, member, info, namespace, obj):
+    """Create or update ``obj`` as a client would (resourceVersion bumped only on a real change)."""
+    return _store(state, member, info, namespace, obj)
+
+
+def set_status(state, member, info, namespace, name, status):
+    """Replace the status of a stored object (the status subresource); True when it changed."""
+    obj = _bucket(member, info).get(_key(namespace if info[4] else None, name))
+    if obj is None or obj.get("status") == status:
+        return False
+    obj["status"] = copy.deepcopy(status)
+    member["rv"] += 1
+    obj["metadata"]["resourceVersion"] = str(member["rv"])
+    return True
+
+
+def remove_object(member, info, namespace, name):
+    """Delete a stored object; True when it existed."""
+    bucket = _bucket(member, info)
+    key = _key(namespace if info[4] else None, name)
+    if key not in bucket:
+        return False
+    del bucket[key]
+    member["rv"] += 1
+    return True
+
+
+def ensure_namespace(state, member, name):
+    if _key(None, name) not in _bucket(member, CATALOG[0]):
+        _store(state, member, CATALOG[0], None, {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+
+
+def status_error(status, reason, msg, details=None):
+    return _status_error(status, reason, msg, details)
+
+
+def _routed(handler):
+    """Send ``fleet-*`` members to the Karmada control plane; tick it before any member request."""
+    def route(req):
+        plane = _CONTROL_PLANE[0] if _CONTROL_PLANE else None
+        if req.params.get("member", "").startswith(FLEET_PREFIX):
+            if plane is None:
+                raise _status_error(404, "NotFound", "no Karmada control plane in this emulator")
+            return plane.handle(req, handler)
+        if plane is not None:
+            plane.tick(req.state)
+        return handler(req)
+    route.__name__ = getattr(handler, "__name__", "route")
+    return route
+
+
 def register(router):
     m = "/{member}"
     collection = {"GET": objects_list, "POST": objects_create}
@@ -482,4 +595,4 @@ def register(router):
         for method, handler in collection.items():
             routes.append((method, prefix + "/{plural}", handler))
     for method, pattern, handler in routes:
-        router.add("k8s", method, pattern, handler, scope=None)
+        router.add("k8s", method, pattern, _routed(handler), scope=None)

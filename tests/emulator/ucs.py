@@ -23,6 +23,42 @@ import re
 import uuid
 
 import core
+import readings
+
+# Cluster readings (issue 12): where the source leaves room, the alternative behind a switch.
+UNIMPORTED_ONLY = readings.declare(
+    "ucs_managed_unimported_only", "ucs", "§3.1.9",
+    "GET /v1/managedclusters knows only the SDK's `unimported` filter and ignores the document's `unregister`")
+
+# Fleet, federation and kubeconfig readings (issue 12).
+PROGRESS_400 = readings.declare(
+    "ucs_progress_400", "ucs", "§3.2.13, §5.2",
+    "progress of a fleet without a federation job answers 400 UCS.01080001 'Failed to obtain the federation "
+    "information.' (the table wording) instead of 404")
+PROGRESS_LATE = readings.declare(
+    "ucs_progress_late", "ucs", "§3.2.12, §3.2.13",
+    "right after enable, progress is missing for a moment (the first emulated second): it answers as for no job, "
+    "or with the previous federation's job when there was one")
+PROGRESS_GONE = readings.declare(
+    "ucs_progress_gone_after_success", "ucs", "§3.2.13",
+    "once the federation succeeded, progress is no longer served (it answers as for no job)")
+PROGRESS_AFTER_DISABLE = readings.declare(
+    "ucs_progress_after_disable", "ucs", "§3.2.11, §3.2.13",
+    "after disable, progress still serves the last job (phase Success, the old federationUID)")
+KUBECONFIG_TABLE = readings.declare(
+    "ucs_kubeconfig_refusal_table", "ucs", "§3.2.16, §5.2",
+    "kubeconfig of a fleet without a network connection is refused with the table wording only "
+    "(400 UCS.01080001 'Failed to obtain the federation information.'), which does not name the connection")
+ASSOCIATED_FULL_LIST = readings.declare(
+    "ucs_associatedclusters_full_list", "ucs", "§3.2.6",
+    "PUT associatedclusters takes the complete member list and refuses (400 UCS.01100007) one that would drop a "
+    "current member ('无法清空或减少管理的集群')")
+FLEET_RULES_STRINGS = readings.declare(
+    "ucs_fleet_rule_namespaces_strings", "ucs", "§3.2.5 table 3-155",
+    "a fleet reports spec.ruleNamespaces as namespace names (the table and the SDK) instead of "
+    "[{rules: [{ruleID, ruleName}], namespaces}] (what the Terraform provider reads)")
+NO_JOB_TABLE_MESSAGE = "Failed to obtain the federation information."
+PROGRESS_LATE_SECONDS = 1.0  # emulated seconds during which PROGRESS_LATE hides a new job
 
 CITY_CODES = frozenset((
     "110000 120000 130000 130100 130200 130300 130400 130500 130600 130700 130800 130900 131000 131100 140000 140100 140200 140300 140400 140500 "
@@ -123,6 +159,25 @@ def db(state):
         data = {"clusters": {}, "fleets": {}, "rules": {}, "managed": seed_managed(state)}
         state.data["ucs"] = data
     return data
+
+
+def managed_seeds(state):
+    """The tenant's CCE clusters: the three seeds plus ``cce-bulk-NNN`` clusters up to the config knob
+    ``ucs_cce_clusters`` (``PUT /_emulator/config {"ucs_cce_clusters": 200}``, for scale tests)."""
+    data = db(state)
+    try:
+        wanted = int(state.config.get("ucs_cce_clusters") or 0)
+    except (TypeError, ValueError):
+        wanted = 0
+    bulk = [m for m in data["managed"] if m.get("bulk")]
+    for index in range(len(bulk), wanted):
+        name = "cce-bulk-%03d" % index
+        uid = str(uuid.uuid5(uuid.NAMESPACE_URL, "fleetops-emulator/cce/%s/%s" % (state.project_id, name)))
+        data["managed"].append({"uid": uid, "name": name, "type": "cce", "kubernetesVersion": "v1.28", "nodes": 3,
+                                "region": state.project_name, "projectID": state.project_id,
+                                "projectName": state.project_name, "created": 1700100000.0 + index,
+                                "apiEndpoint": "https://192.168.1.%d:5443" % (index % 250 + 1), "bulk": True})
+    return data["managed"]
 
 
 def body_of(req):
@@ -441,7 +496,10 @@ def fleet_view(state, fleet):
     spec = {}
     if fleet.get("description"):
         spec["description"] = fleet["description"]
-    namespaces = fleet_rule_namespaces(fleet.get("rules"))
+    if state.reading(FLEET_RULES_STRINGS):
+        namespaces = fleet_rule_namespaces(fleet.get("rules"))
+    else:  # the object form the Terraform provider reads (spec.ruleNamespaces[].rules[].ruleID)
+        namespaces = [b for b in rule_namespaces(state, fleet.get("rules")) if b["rules"]]
     if namespaces:
         spec["ruleNamespaces"] = namespaces
     conditions = []
@@ -578,7 +636,7 @@ def register_cluster(req):
             raise err(400, "UCS.01030010", "Failed to obtain cce cluster information: metadata.uid is required to "
                       "import a CCE cluster")
         check_uuid(uid, "cluster id")
-        seed = next((m for m in data["managed"] if m["uid"] == uid), None)
+        seed = next((m for m in managed_seeds(state) if m["uid"] == uid), None)
         if seed is None:
             raise err(400, "UCS.01030010", "Failed to obtain cce cluster information: no CCE cluster %s" % uid)
         region = spec.get("region")
@@ -717,9 +775,9 @@ def agent_manifests(cluster, vpcendpoint=None):
 
 
 def activate_cluster(req):
+    # Source 3.1.7: activation lets a cluster reconnect ("激活集群，以便重新接入集群"). It does not hand out the
+    # one-shot agent certificate again (3.1.6: "agent证书只可以下载一次"), so IsDownloadedCert stays as it is.
     cluster = get_cluster(req)
-    if cluster["spec"]["category"] != "self":
-        cluster["spec"]["IsDownloadedCert"] = False
     cluster["updated"] = req.state.now()
     return 200, "update success"
 
@@ -756,11 +814,13 @@ def cluster_rules(req):
 def managed_clusters(req):
     state = req.state
     data = db(state)
-    hide = parse_bool(req, "unregister")
+    # Source 3.1.9 names the filter `unregister`; the official SDK sends `unimported`. The default reading honours
+    # both (`unimported` wins when both are given); the alternative knows only `unimported`.
+    hide = None if state.reading(UNIMPORTED_ONLY) else parse_bool(req, "unregister")
     unimported = parse_bool(req, "unimported")
     if unimported is not None:
         hide = unimported
-    items = [m for m in data["managed"] if not (hide and m["uid"] in data["clusters"])]
+    items = [m for m in managed_seeds(state) if not (hide and m["uid"] in data["clusters"])]
     try:
         limit = int(req.q("limit", "-1"))
         offset = int(req.q("offset", "0"))
@@ -876,6 +936,11 @@ def fleet_add_clusters(req):
         raise err(400, "UCS.01100007", "Update associated clusters validate failed: clusterIds is empty; this call "
                   "only adds clusters (use unjoin to remove one)")
     now = req.state.now()
+    if req.state.reading(ASSOCIATED_FULL_LIST):
+        dropped = [c["uid"] for c in fleet_members(req.state, fleet) if c["uid"] not in ids]
+        if dropped:
+            raise err(400, "UCS.01100007", "Update associated clusters validate failed: the list would remove "
+                      "%s; this call cannot empty or reduce the managed clusters" % ", ".join(sorted(dropped)))
     for cluster in _clusters_to_add(req, ids, fleet["uid"]):
         _join(cluster, fleet["uid"], now)
     fleet["updated"] = now
@@ -936,6 +1001,7 @@ def disable_federation(req):
     fleet = get_fleet(req)
     if federation_phase(req.state, fleet) is None:
         raise err(400, "UCS.01080006", "Cluster group has not been federalized.")
+    fleet["last_job"] = federation_job(req.state, fleet)
     fleet["federation"] = None
     fleet["dnsSuffix"] = []
     fleet["connection"] = None
@@ -943,12 +1009,28 @@ def disable_federation(req):
     return 200, None
 
 
+def _no_job(state, fleet):
+    if state.reading(PROGRESS_400):
+        return err(400, "UCS.01080001", NO_JOB_TABLE_MESSAGE)
+    return err(404, "UCS.01000013", "No requested resources found: no federation job for fleet %s" % fleet["uid"])
+
+
 def federation_progress(req):
+    state = req.state
     fleet = get_fleet(req)
-    if not fleet.get("federation"):
-        raise err(404, "UCS.01000013", "No requested resources found: federation of fleet %s was never enabled"
-                  % fleet["uid"])
-    return 200, federation_job(req.state, fleet)
+    fed = fleet.get("federation")
+    last = fleet.get("last_job") if state.reading(PROGRESS_AFTER_DISABLE) else None
+    if not fed:
+        if last:
+            return 200, last
+        raise _no_job(state, fleet)
+    if state.reading(PROGRESS_LATE) and state.elapsed(fed["started"]) < PROGRESS_LATE_SECONDS:
+        if fleet.get("last_job"):
+            return 200, fleet["last_job"]  # the previous federation's job (another federationUID)
+        raise _no_job(state, fleet)
+    if state.reading(PROGRESS_GONE) and federation_phase(state, fleet) == "Success":
+        raise _no_job(state, fleet)
+    return 200, federation_job(state, fleet)
 
 
 def _require_federated(state, fleet):
@@ -1009,6 +1091,8 @@ def federation_kubeconfig(req):
     _require_federated(req.state, fleet)
     duration = _duration(body_of(req))
     if not fleet.get("connection"):
+        if req.state.reading(KUBECONFIG_TABLE):
+            raise err(400, "UCS.01080001", NO_JOB_TABLE_MESSAGE)
         raise err(400, "UCS.01080001", "Failed to obtain the federation information: the network connection of "
                   "the federation does not exist; create it first (POST .../connection)")
     return 201, federation_kubeconfig_body(req.state, fleet, duration)

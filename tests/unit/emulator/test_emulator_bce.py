@@ -105,7 +105,6 @@ def test_create_pools_of_each_type(api):
     ({"cluster_name": "x", "cluster_type": "ief", "cluster_id": "c"}, "cluster_type"),
     ({"cluster_type": "dedicate", "cluster_id": "c"}, "cluster_name"),
     ({"cluster_name": "x", "cluster_type": "dedicate"}, "cluster_id"),
-    ({"cluster_name": "x", "cluster_type": "shared"}, "cluster_id"),
     ({"cluster_name": "x", "cluster_type": "cromwell", "extend_parameter": {"create_cromwell_param": {
         "username": "u", "password": "p", "url": "jdbc:x"}}}, "bucket_name"),
     ({"cluster_name": "x", "cluster_type": "cromwell", "bucket_name": "b"}, "create_cromwell_param"),
@@ -373,3 +372,84 @@ def test_batch_delete_partial_success(api):
                                   {"execution_ids": ["a"], "clean_data": "yes"}])
 def test_batch_delete_validation(api, body):
     assert_bce_error(bce(api, "DELETE", "/executions-extend", json=body), 400, "BCE.00020001")
+
+
+# ------------------------------------------------------------------------------------------------ readings
+
+@pytest.fixture
+def readings(api):
+    """Turn BCE readings on for one test; all off again afterwards."""
+    names = ("bce_exec_server_names", "bce_not_found_400", "bce_pool_status_unknown")
+
+    def turn_on(*chosen):
+        resp = api.hook("PUT", "/config", json={"readings": dict((n, n in chosen) for n in names)})
+        assert resp.status_code == 200, resp.text
+
+    yield turn_on
+    turn_on()
+
+
+def test_shared_pool_without_cluster_id_is_accepted(api):
+    """Table 4-8: cluster_id is optional."""
+    pool = make_pool(api, {"cluster_name": "sh", "cluster_type": "shared"})
+    assert pool["cluster_type"] == "shared" and pool["cluster_id"] == ""
+
+
+def test_readings_are_declared(api):
+    listing = api.hook("GET", "/readings").json()
+    listing = listing.get("readings", listing)
+    for name in ("bce_exec_server_names", "bce_not_found_400", "bce_pool_status_unknown"):
+        assert listing[name]["service"] == "bce" and listing[name]["section"].startswith("§4.")
+
+
+def test_default_names_an_execution_after_its_workflow(api):
+    make_pool(api)
+    exec_id = submit(api).json()["id"]
+    assert get_exec(api, exec_id)["execution"]["name"] == "hello"
+
+
+def test_server_named_executions(api, readings):
+    readings("bce_exec_server_names")
+    make_pool(api)
+    first = get_exec(api, submit(api, name="ignored").json()["id"])["execution"]
+    second = get_exec(api, submit(api).json()["id"])["execution"]
+    assert first["name"] != second["name"] and first["name"].startswith("hello-") and first["name"] != "ignored"
+    assert first["workflow_name"] == "hello"
+
+
+def test_not_found_as_400(api, readings):
+    readings("bce_not_found_400")
+    unknown = "0b5c8f53-0000-4000-8000-000000000000"
+    for method, rest in (("GET", "/clusters/%s" % unknown), ("DELETE", "/clusters/%s" % unknown),
+                         ("PUT", "/clusters/%s" % unknown), ("GET", "/executions-extend/%s" % unknown),
+                         ("DELETE", "/executions-extend/%s" % unknown),
+                         ("POST", "/executions-extend/%s/stop" % unknown)):
+        kwargs = {"json": {"description": "d"}} if method == "PUT" else {}
+        resp = bce(api, method, rest, **kwargs)
+        assert resp.status_code == 400, (method, rest, resp.text)
+        assert resp.json()["error_code"] in ("BCE.00010001", "BCE.00020001")
+    batch = bce(api, "DELETE", "/executions-extend", json={"execution_ids": [unknown]}).json()
+    assert batch["executions"][0]["error"]["error_code"] == "BCE.00020001"
+
+
+def test_unknown_pool_statuses_and_no_submission_before_ready(api, readings):
+    readings("bce_pool_status_unknown")
+    set_speed(api, 1)
+    try:
+        pool = make_pool(api)
+        assert pool["status"] == "Installing"
+        assert_bce_error(submit(api), 400, "BCE.00020002")
+        listed = bce(api, "GET", "/clusters").json()["clusters"][0]
+        assert listed["status"] == "Installing"
+        set_speed(api, 1000)
+        assert bce(api, "GET", "/clusters/%s" % pool["guid"]).json()["status"] == "Available"
+        assert submit(api).status_code == 201
+    finally:
+        set_speed(api, 50)
+
+
+def test_an_encoded_id_never_reaches_another_resource(api):
+    pool = make_pool(api)
+    resp = bce(api, "GET", "/executions-extend/..%%2Fclusters%%2F%s" % pool["guid"])
+    assert resp.status_code in (400, 404)
+    assert bce(api, "GET", "/clusters/%s" % pool["guid"]).status_code == 200

@@ -130,3 +130,30 @@ def test_parse_spec_defaults():
     assert injector.decide("ucs", "GET", "/v1/clusters", False) is None
     assert injector.decide("ucs", "POST", "/v1/clusters", True).kind == "lost"
     assert injector.decide("iam", "POST", "/v3/auth/tokens", False) is None
+
+
+def test_504_without_forwarding_applies_nothing(api):
+    api.token("domain")
+    set_faults(api, "rate=1,kinds=504")
+    resp = api.ucs("POST", "/v1/clustergroups", json={"metadata": {"name": "never-forwarded"}})
+    assert resp.status_code == 504 and resp.json()["error_code"] == "APIGW.0204"
+    set_faults(api, "")
+    assert fleet_names(api) == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_5xx_after_the_backend_applied_the_request(api, status):
+    """What real gateways do too: the backend applied the write, the client still gets a 5xx."""
+    api.token("domain")
+    set_faults(api, "rate=1,kinds=applied%d" % status)
+    resp = api.ucs("POST", "/v1/clustergroups", json={"metadata": {"name": "applied-%d" % status}})
+    assert resp.status_code == status
+    set_faults(api, "")
+    assert fleet_names(api) == ["applied-%d" % status]
+    entry = [r for r in api.requests_since(0)["requests"] if r["method"] == "POST"][-1]
+    # the log keeps what the backend answered (a 2xx: applied) and names the fault
+    assert entry["fault"] == "applied%d" % status and 200 <= entry["status"] < 300
+
+
+def test_default_kinds_are_never_applied():
+    assert set(faults.parse_spec("rate=0.5")["kinds"]) == set(("429", "500", "502", "503", "reset", "latency"))

@@ -204,7 +204,7 @@ def test_import_cce_cluster(api):
     assert_error(api.ucs("GET", "/v1/clusters/%s/accessinfo" % target["metadata"]["uid"]), 400, "UCS.01030011")
 
 
-def test_access_info_is_one_shot_until_activation(api):
+def test_access_info_is_one_shot_and_activation_does_not_reissue_it(api):
     uid = register(api, "agent-cluster")
     resp = api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid)
     assert resp.status_code == 200
@@ -219,9 +219,10 @@ def test_access_info_is_one_shot_until_activation(api):
     assert (again.status_code, again.text) == (200, "已下载")
     assert again.headers["Content-Type"].startswith("text/plain")
     assert api.ucs("GET", "/v1/clusters/" + uid).json()["spec"]["IsDownloadedCert"] is True
+    # source 3.1.7: activation only lets the cluster reconnect; the certificate stays spent
     assert_text(api.ucs("PUT", "/v1/clusters/%s/activation" % uid), 200, "update success")
-    assert api.ucs("GET", "/v1/clusters/" + uid).json()["spec"]["IsDownloadedCert"] is False
-    assert api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid).status_code == 200
+    assert api.ucs("GET", "/v1/clusters/" + uid).json()["spec"]["IsDownloadedCert"] is True
+    assert api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid).text == "已下载"
     assert_error(api.ucs("GET", "/v1/clusters/%s/accessinfo" % uid, params={"vpcendpoint": "10.0.0.9"}), 400,
                  "UCS.01000011")
 
@@ -504,7 +505,10 @@ def test_associated_rules_on_clusters_and_fleets(api):
     assert_text(api.ucs("PUT", "/v1/clustergroups/%s/associatedrules" % fleet, json=binding), 200, "update success")
     expected = [{"rules": [{"ruleID": rid, "ruleName": "ro"}], "namespaces": ["default", "apps"]}]
     assert api.ucs("GET", "/v1/clusters/" + cluster).json()["spec"]["ruleNamespaces"] == expected
-    # a fleet reports only the namespaces (source table 3-155: Array of strings), in binding order
+    # a fleet reports its bindings as a cluster does (the Terraform provider reads spec.ruleNamespaces[].rules[].ruleID)
+    assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["ruleNamespaces"] == expected
+    # the table's reading (3-155: Array of strings) behind a switch: only the namespaces, in binding order
+    assert api.hook("PUT", "/config", json={"readings": {"ucs_fleet_rule_namespaces_strings": True}}).status_code == 200
     assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["ruleNamespaces"] == ["default", "apps"]
     # de-duplicated across bindings; a binding without policies binds no namespace
     rid2 = api.ucs("POST", "/v1/permissions/rules", json={"metadata": {"name": "rw"}, "spec": {"type": "develop"}}).json()["uid"]
@@ -623,3 +627,111 @@ def test_concurrent_creates_with_one_name_make_one_fleet(api):
         thread.join(10)
     assert sorted(statuses) == [201] + [409] * 7
     assert [f["metadata"]["name"] for f in api.ucs("GET", "/v1/clustergroups").json()["items"]] == ["raced"]
+
+
+def test_managed_clusters_unimported_only_reading(api):
+    body = {"kind": "Cluster", "apiVersion": "v1", "metadata": {"name": "cce-dev-01"},
+            "spec": {"category": "self", "type": "cce", "manageType": "discrete"}}
+    every = api.ucs("GET", "/v1/managedclusters").json()
+    body["metadata"]["uid"] = [m for m in every if m["metadata"]["name"] == "cce-dev-01"][0]["metadata"]["uid"]
+    assert api.ucs("POST", "/v1/clusters", json=body).status_code == 201
+    names = lambda **q: sorted(m["metadata"]["name"] for m in api.ucs("GET", "/v1/managedclusters", params=q).json())
+    assert "cce-dev-01" not in names(unregister="true")
+    assert api.hook("PUT", "/config", json={"readings": {"ucs_managed_unimported_only": True}}).status_code == 200
+    assert "cce-dev-01" in names(unregister="true")            # the document's name is ignored
+    assert "cce-dev-01" not in names(unregister="true", unimported="true")
+    assert api.hook("GET", "/readings").json()["ucs_managed_unimported_only"]["section"] == "§3.1.9"
+
+
+def test_bulk_cce_clusters_for_scale_tests(api):
+    assert len(api.ucs("GET", "/v1/managedclusters").json()) == 3
+    assert api.hook("PUT", "/config", json={"ucs_cce_clusters": 5}).status_code == 200
+    names = [m["metadata"]["name"] for m in api.ucs("GET", "/v1/managedclusters").json()]
+    assert len(names) == 8 and "cce-bulk-004" in names
+
+
+# ----------------------------------------------------------------------------------------------- readings (issue 12)
+
+
+FLEET_READINGS = ("ucs_progress_400", "ucs_progress_late", "ucs_progress_gone_after_success",
+                  "ucs_progress_after_disable", "ucs_kubeconfig_refusal_table", "ucs_associatedclusters_full_list",
+                  "ucs_fleet_rule_namespaces_strings")
+
+
+@pytest.fixture(autouse=True)
+def _fleet_readings_off(request):
+    """The session emulator keeps its readings across resets: every test here starts with these switches off."""
+    if "fresh" in request.fixturenames:
+        info = request.getfixturevalue("fresh")
+        resp = requests.put(info["ucs"][:-len("/ucs")] + "/_emulator/config", timeout=10,
+                            json={"readings": dict((name, False) for name in FLEET_READINGS)})
+        assert resp.status_code == 200, resp.text
+    yield
+
+
+def reading(api, name, on=True):
+    assert api.hook("PUT", "/config", json={"readings": {name: on}}).status_code == 200
+
+
+def progress(api, fleet):
+    return api.ucs("GET", "/v1/clustergroups/%s/federations/progress" % fleet)
+
+
+def test_progress_without_job_answers_400_with_the_table_wording(api):
+    fleet = create_fleet(api, "no-job")
+    assert_error(progress(api, fleet), 404, "UCS.01000013")
+    reading(api, "ucs_progress_400")
+    resp = progress(api, fleet)
+    assert_error(resp, 400, "UCS.01080001")
+    assert resp.json()["error_msg"] == "Failed to obtain the federation information."
+
+
+def test_progress_missing_for_a_moment_then_served(api):
+    reading(api, "ucs_progress_late")
+    assert api.hook("PUT", "/config", json={"speed": 1}).status_code == 200
+    fleet = create_fleet(api, "late-job")
+    assert_text(api.ucs("POST", "/v1/clustergroups/%s/federations" % fleet), 201,
+                "federation is being successfully provisioned")
+    assert_error(progress(api, fleet), 404, "UCS.01000013")
+    assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["federationId"]  # the fleet knows already
+    job = wait_until(lambda: progress(api, fleet).status_code == 200 and progress(api, fleet).json(), 3.0)
+    assert job["spec"]["type"] == "CreateFederationContainer"
+
+
+def test_progress_gone_after_success_and_kept_after_disable(api):
+    reading(api, "ucs_progress_gone_after_success")
+    fleet = create_fleet(api, "gone-job")
+    assert_text(api.ucs("POST", "/v1/clustergroups/%s/federations" % fleet), 201,
+                "federation is being successfully provisioned")
+    fed_id = api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["federationId"]
+    wait_until(lambda: progress(api, fleet).status_code == 404, 5.0)
+    assert api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]["federationVersion"]
+    reading(api, "ucs_progress_gone_after_success", False)
+    reading(api, "ucs_progress_after_disable")
+    assert api.ucs("DELETE", "/v1/clustergroups/%s/federations" % fleet).status_code == 200
+    assert "federationId" not in api.ucs("GET", "/v1/clustergroups/" + fleet).json()["spec"]
+    stale = progress(api, fleet).json()
+    assert stale["status"]["phase"] == "Success" and stale["spec"]["federationUID"] == fed_id
+
+
+def test_kubeconfig_refusal_with_the_table_wording(api):
+    reading(api, "ucs_kubeconfig_refusal_table")
+    fleet = create_fleet(api, "kube-table")
+    federate(api, fleet)
+    resp = api.ucs("POST", "/v1/clustergroups/%s/kubeconfig" % fleet, json={"duration": 7})
+    assert_error(resp, 400, "UCS.01080001")
+    assert resp.json()["error_msg"] == "Failed to obtain the federation information."
+
+
+def test_associated_clusters_as_a_full_list_that_must_not_shrink(api):
+    one, two = register(api, "full-one"), register(api, "full-two")
+    fleet = create_fleet(api, "full-list")
+    reading(api, "ucs_associatedclusters_full_list")
+    assert_text(api.ucs("PUT", "/v1/clustergroups/%s/associatedclusters" % fleet, json={"clusterIds": [one]}),
+                200, "update success")
+    assert_error(api.ucs("PUT", "/v1/clustergroups/%s/associatedclusters" % fleet, json={"clusterIds": [two]}),
+                 400, "UCS.01100007")
+    assert_text(api.ucs("PUT", "/v1/clustergroups/%s/associatedclusters" % fleet, json={"clusterIds": [one, two]}),
+                200, "update success")
+    members = api.ucs("GET", "/v1/clusters", params={"clustergroupid": fleet}).json()
+    assert {c["metadata"]["uid"] for c in members["items"]} == {one, two}

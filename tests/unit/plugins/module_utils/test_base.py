@@ -158,3 +158,205 @@ def test_secrets_scrubbed_from_results(capsys):
 def test_scrub_recursive():
     value = {"a": ["x secret-1 y", {"secret-1": "secret-22"}], "n": 3}
     assert scrub(value, ["secret-1", "secret-22", None]) == {"a": ["x ******** y", {"********": "********"}], "n": 3}
+
+
+# -- every secret of the run is scrubbed, even when the API echoes the request (issue 15 item 2) ----------------
+import base64  # noqa: E402  (kept with the tests that need it)
+
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import kubeconfig_secrets  # noqa: E402
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError  # noqa: E402
+
+KEY_PEM = "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkgSECRETKEYMATERIALxxxxxxxxxxxxxxxxxxxx\n-----END EC PRIVATE KEY-----\n"
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+- name: m
+  cluster: {server: 'https://192.0.2.10:6443'}
+users:
+- name: admin
+  user:
+    token: kube-token-SECRET-3
+    client-key-data: %s
+    password: kube-password-SECRET-4
+contexts:
+- name: c
+  context: {cluster: m, user: admin}
+current-context: c
+""" % base64.b64encode(KEY_PEM.encode()).decode()
+
+
+def _echo(handler, record):
+    """An API that answers every request with an error quoting the whole request (headers and body)."""
+    echoed = {"headers": record["headers"], "body": record["body"].decode("utf-8", "replace")}
+    return reply(400, {"error_code": "UCS.01000001", "error_msg": "bad request: %s" % json.dumps(echoed)})
+
+
+class EchoModule(FleetopsModule):
+    """Sends every secret it holds to an echoing API and lets the error end the task."""
+
+    def __init__(self):
+        super(EchoModule, self).__init__(argument_spec=dict(
+            name=dict(type="str", required=True),
+            kubeconfig=dict(type="str", no_log=True),
+            api_key=dict(type="str", no_log=True),
+            cromwell=dict(type="dict", options=dict(database_password=dict(type="str", no_log=True),
+                                                    database_username=dict(type="str"))),
+            minted=dict(type="str"),
+        ))
+
+    def run(self):
+        import yaml
+        if self.params["minted"]:
+            self.add_secret(self.params["minted"])
+        body = {"kubeconfig": yaml.safe_load(self.params["kubeconfig"]), "api_key": self.params["api_key"],
+                "cromwell": self.params["cromwell"], "minted": self.params["minted"],
+                "decoded_key": KEY_PEM}
+        self.client.call("ucs", "POST", "/v1/clusters", json=body, create=True)
+
+
+def _run_echo(args, capsys):
+    with module_args(args):
+        with pytest.raises(SystemExit) as info:
+            EchoModule().execute()
+    return info.value.code, capsys.readouterr().out
+
+
+SECRETS = ["kube-token-SECRET-3", "kube-password-SECRET-4", "api-key-SECRET-5", "db-password-SECRET-6",
+           "minted-SECRET-7", "SECRETKEYMATERIAL", base64.b64encode(KEY_PEM.encode()).decode()]
+
+
+def test_echoed_request_leaks_no_secret(fake_cloud, capsys):
+    fake_cloud.script("POST", "/ucs/v1/clusters", _echo)
+    rc, out = _run_echo(dict(name="x", token="given-token-SECRET-8", kubeconfig=KUBECONFIG, api_key="api-key-SECRET-5",
+                             cromwell=dict(database_password="db-password-SECRET-6", database_username="crom"),
+                             minted="minted-SECRET-7",
+                             endpoints=dict(ucs=fake_cloud.base + "/ucs", iam=fake_cloud.base + "/iam"), max_retries=0),
+                        capsys)
+    assert rc == 1
+    assert "bad request" in out and "crom" in out  # the echo is there, the non-secret values too
+    for secret in SECRETS + ["given-token-SECRET-8"]:
+        assert secret not in out, secret
+
+
+def test_issued_and_cached_tokens_are_scrubbed(fake_cloud, capsys, tmp_path):
+    fake_cloud.script("POST", "/ucs/v1/clusters", _echo)
+    args = dict(name="x", kubeconfig=KUBECONFIG, user_name=fake_cloud.user_name, password=fake_cloud.password,
+                domain_name=fake_cloud.domain_name, token_cache_dir=str(tmp_path / "tokens"),
+                endpoints=dict(ucs=fake_cloud.base + "/ucs", iam=fake_cloud.base + "/iam"), max_retries=0)
+    for dummy in range(2):  # the first run issues the token, the second reads it from the cache
+        rc, out = _run_echo(args, capsys)
+        assert rc == 1 and "bad request" in out
+        tokens = [r["headers"].get("X-Auth-Token") for r in fake_cloud.requests if r["path"] == "/ucs/v1/clusters"]
+        assert tokens[-1] and tokens[-1] not in out
+        assert fake_cloud.password not in out
+    assert fake_cloud.count("POST", "/iam/v3/auth/tokens") == 1
+
+
+def test_kubeconfig_secrets_yaml_json_and_dict():
+    found = kubeconfig_secrets(KUBECONFIG)
+    assert "kube-token-SECRET-3" in found and "kube-password-SECRET-4" in found
+    assert any("SECRETKEYMATERIAL" in item for item in found)
+    as_json = json.dumps({"users": [{"name": "u", "user": {"token": "json-token-SECRET"}}]})
+    assert kubeconfig_secrets(as_json) == ["json-token-SECRET"]
+    assert kubeconfig_secrets({"users": [{"user": {"exec": {"command": "aws", "env": [
+        {"name": "AWS_SECRET", "value": "exec-env-SECRET"}]}}}]}) == ["exec-env-SECRET"]
+    assert kubeconfig_secrets("not a kubeconfig") == []
+    assert kubeconfig_secrets("users: [unclosed") == []
+
+
+def test_kubeconfig_path_contents_are_scrubbed(fake_cloud, capsys, tmp_path):
+    path = tmp_path / "member.kubeconfig"
+    path.write_text(KUBECONFIG)
+
+    class PathModule(FleetopsModule):
+        def __init__(self):
+            super(PathModule, self).__init__(argument_spec=dict(kubeconfig_path=dict(type="path")))
+
+        def run(self):
+            self.fail("the API said: token kube-token-SECRET-3 is wrong")
+
+    with module_args(dict(kubeconfig_path=str(path), token="t-1")):
+        with pytest.raises(SystemExit):
+            PathModule().execute()
+    assert "kube-token-SECRET-3" not in capsys.readouterr().out
+
+
+# -- warnings ------------------------------------------------------------------------------------------------
+def test_plain_http_and_validate_certs_false_warn(fake_cloud, capsys):
+    fake_cloud.script("POST", "/ucs/v1/clustergroups", reply(201, {"uid": "g-1"}))
+    rc, result = _run(dict(name="f1", token="t", validate_certs=False, endpoints=dict(ucs=fake_cloud.base + "/ucs")),
+                      capsys)
+    assert rc == 0
+    text = json.dumps(result.get("warnings"))
+    assert "plain http" in text and "validate_certs is false" in text
+
+
+# -- confirmed_write (the lead's helper in base.py) ------------------------------------------------------------
+class _Writes(object):
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+        self.sent = 0
+
+    def send(self):
+        self.sent += 1
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+
+def _module():
+    with module_args(dict(name="f1", token="t")):
+        return DemoModule()
+
+
+LOST = OutcomeUnknownError(method="POST", url="http://x/v1/clusters/c/join", reason="reset")
+
+
+@pytest.mark.parametrize("error", [LOST, ApiError(status=504, method="PUT"), ApiError(status=500, method="PUT"),
+                                   ApiError(status=None, code="ConnectionError", method="PUT")],
+                         ids=["outcome-unknown", "504", "500", "connection"])
+def test_confirmed_write_lost_answer_but_applied_is_success(error):
+    writes = _Writes(error)
+    assert _module().confirmed_write(writes.send, lambda: True) is None
+    assert writes.sent == 1  # never re-sent once the effect is there
+
+
+def test_confirmed_write_lost_and_not_applied_is_sent_once_more():
+    writes = _Writes(LOST, "ok")
+    assert _module().confirmed_write(writes.send, lambda: False) == "ok"
+    assert writes.sent == 2
+
+
+def test_confirmed_write_that_mints_a_credential_is_never_resent():
+    writes = _Writes(LOST, "second credential")
+    with pytest.raises(OutcomeUnknownError):
+        _module().confirmed_write(writes.send, lambda: False, resend=False)
+    assert writes.sent == 1
+
+
+def test_confirmed_write_refusal_from_an_earlier_attempt_that_applied():
+    writes = _Writes(ApiError(status=409, code="UCS.01130002", method="POST"))
+    assert _module().confirmed_write(writes.send, lambda: True) is None
+
+
+def test_confirmed_write_refusal_not_applied_is_raised_unchanged():
+    refusal = ApiError(status=400, code="UCS.01000001", method="POST")
+    writes = _Writes(refusal, "never")
+    with pytest.raises(ApiError) as info:
+        _module().confirmed_write(writes.send, lambda: False)
+    assert info.value is refusal and writes.sent == 1
+
+
+def test_confirmed_write_read_back_failure_raises_the_write_error():
+    def broken():
+        raise ApiError(status=503, method="GET")
+
+    with pytest.raises(OutcomeUnknownError):
+        _module().confirmed_write(_Writes(LOST).send, broken)
+
+
+def test_confirmed_write_success_does_not_read_back():
+    reads = []
+    assert _module().confirmed_write(_Writes("done").send, lambda: reads.append(1)) == "done"
+    assert reads == []

@@ -141,10 +141,9 @@ def test_immutable_cromwell_fields_only_when_reported():
 
 
 def test_execution_parameters_json():
-    text = bce.build_execution_parameters("pool-1", workflow_id="wf", name="run-1",
-                                          urls={"workflow_source": "obs://b/a.wdl"})
-    assert json.loads(text) == {"env_name": "pool-1", "workflow_id": "wf", "name": "run-1",
-                                "workflow_source": "obs://b/a.wdl"}
+    """Only the fields of table 4-39: env_name, workflow_id and the workflow parts; never a name."""
+    text = bce.build_execution_parameters("pool-1", workflow_id="wf", urls={"workflow_source": "obs://b/a.wdl"})
+    assert json.loads(text) == {"env_name": "pool-1", "workflow_id": "wf", "workflow_source": "obs://b/a.wdl"}
     assert json.loads(bce.build_execution_parameters("p")) == {"env_name": "p"}
 
 
@@ -301,7 +300,8 @@ def test_stop_and_single_delete():
     assert api.delete_execution("e") is True
     assert api.delete_execution("gone") is False
     assert client.calls[0][2] == "/v1/{project_id}/executions-extend/e/stop"
-    assert "create" not in client.calls[0][3]
+    # never re-sent blindly by the transport: the module reads the execution back after a lost answer
+    assert client.calls[0][3] == {"create": True}
 
 
 def test_submission_through_the_real_client_is_multipart_and_signed(fake_cloud, tmp_path):
@@ -317,7 +317,7 @@ def test_submission_through_the_real_client_is_multipart_and_signed(fake_cloud, 
                   token_cache=False)
     client = CloudClient(params)
     try:
-        answer = bce.BceApi(client).submit_execution(bce.build_execution_parameters("pool", name="run"),
+        answer = bce.BceApi(client).submit_execution(bce.build_execution_parameters("pool"),
                                                      {"workflow_source": str(source)})
     finally:
         client.close()
@@ -331,3 +331,171 @@ def test_submission_through_the_real_client_is_multipart_and_signed(fake_cloud, 
     assert b'"env_name": "pool"' in body
     assert b'name="workflow_source"; filename="hello.wdl"' in body
     assert b"workflow hello { call a }" in body
+
+
+# ---------------------------------------------------------------------------------------------- path segments
+
+@pytest.mark.parametrize("call, what", [
+    (lambda api: api.get_execution("../clusters/g-pool"), "/executions-extend/..%2Fclusters%2Fg-pool"),
+    (lambda api: api.delete_execution("../clusters/g-pool"), "/executions-extend/..%2Fclusters%2Fg-pool"),
+    (lambda api: api.stop_execution("../../clusters/g-pool?x=1#"), "/executions-extend/..%2F..%2Fclusters%2Fg-pool%3Fx%3D1%23/stop"),
+    (lambda api: api.get_pool("g/../../executions-extend"), "/clusters/g%2F..%2F..%2Fexecutions-extend"),
+    (lambda api: api.update_pool("a b/c", description="d"), "/clusters/a%20b%2Fc"),
+    (lambda api: api.delete_pool("x/y"), "/clusters/x%2Fy"),
+])
+def test_every_id_is_one_encoded_path_segment(call, what):
+    """bce_wdl_execution id=../clusters/<pool> once read a pool as an execution and reported it deleted."""
+    client = FakeClient(lambda m, p, k: {"id": "e", "status": "Aborting"} if m == "POST" else {})
+    call(bce.BceApi(client))
+    assert client.calls[0][2] == "/v1/{project_id}" + what
+
+
+@pytest.mark.parametrize("bad", ["", ".", "..", "a\nb", None])
+def test_ids_that_cannot_be_a_segment_are_refused_before_any_call(bad):
+    client = FakeClient(lambda m, p, k: {})
+    api = bce.BceApi(client)
+    for call in (api.get_execution, api.delete_execution, api.stop_execution, api.get_pool, api.delete_pool):
+        with pytest.raises(ConfigurationError):
+            call(bad)
+    assert client.calls == []
+
+
+# ---------------------------------------------------------------------------------------------- not found as 400
+
+def bad_request(method, path):
+    # The generic invalid-request code: nothing in the body but the status can say "not there".
+    return ApiError(status=400, code="BCE.00000400", message="request invalid", method=method, url=path)
+
+
+def test_a_400_to_a_get_by_id_is_absent():
+    api = bce.BceApi(FakeClient(lambda m, p, k: (_ for _ in ()).throw(bad_request(m, p))))
+    assert api.get_pool("g-1") is None
+    assert api.get_execution("e-1") is None
+
+
+def test_a_400_to_a_delete_is_decided_by_reading_back():
+    state = {"exists": True}
+
+    def handler(method, path, kwargs):
+        if method == "DELETE":
+            raise bad_request(method, path)
+        if state["exists"]:
+            return {"guid": "g-1", "cluster_name": "p", "execution": {"guid": "e-1"}}
+        raise bad_request(method, path)
+
+    api = bce.BceApi(FakeClient(handler))
+    with pytest.raises(ApiError):
+        api.delete_pool("g-1")          # refused, and it is still there: a real refusal
+    with pytest.raises(ApiError):
+        api.delete_execution("e-1")
+    state["exists"] = False
+    assert api.delete_pool("g-1") is False
+    assert api.delete_execution("e-1") is False
+
+
+def test_a_batch_entry_that_failed_but_is_gone_counts_as_deleted():
+    def handler(method, path, kwargs):
+        if method == "DELETE":
+            return {"executions": [{"id": "a", "error": {"error_code": "BCE.00000400", "error_msg": "x"}},
+                                   {"id": "b", "error": {"error_code": "BCE.00000400", "error_msg": "y"}}]}
+        if path.endswith("/b"):
+            return {"execution": {"guid": "b"}, "status": {}}
+        raise bad_request(method, path)
+
+    deleted, failed = bce.BceApi(FakeClient(handler)).delete_executions(["a", "b"])
+    assert deleted == ["a"] and list(failed) == ["b"]
+
+
+# ---------------------------------------------------------------------------------------------- lookups at scale
+
+def paged_pools(count, cap=None):
+    pools = [{"guid": "g%04d" % i, "cluster_name": "pool-%04d" % i, "cluster_type": "CCE"} for i in range(count)]
+
+    def handler(method, path, kwargs):
+        query = kwargs["query"]
+        limit = int(query["limit"])
+        if cap is not None:
+            limit = min(limit, cap)
+        offset = int(query.get("offset", 0))
+        return {"clusters": pools[offset:offset + limit], "total": len(pools)}
+    return handler
+
+
+@pytest.mark.parametrize("count", [10, 100, 1000])
+def test_find_pool_is_one_call_at_any_size(count):
+    client = FakeClient(paged_pools(count))
+    api = bce.BceApi(client)
+    assert api.find_pool("pool-%04d" % (count - 1))["guid"] == "g%04d" % (count - 1)
+    assert len(client.calls) == 1
+    assert api.find_pool("missing") is None
+    assert len(client.calls) == 2
+
+
+@pytest.mark.parametrize("count, calls_first, calls_last", [(10, 1, 1), (100, 1, 1), (1000, 1, 10)])
+def test_a_server_that_caps_the_page_is_followed_and_the_lookup_stops_at_the_first_match(count, calls_first, calls_last):
+    client = FakeClient(paged_pools(count, cap=100))
+    api = bce.BceApi(client)
+    assert api.find_pool("pool-0000")["guid"] == "g0000"
+    assert len(client.calls) == calls_first
+    del client.calls[:]
+    assert api.find_pool("pool-%04d" % (count - 1)) is not None
+    assert len(client.calls) == calls_last
+    assert [c[3]["query"].get("offset") for c in client.calls] == [None] + [100 * i for i in range(1, calls_last)]
+
+
+def test_find_pool_normalises_only_the_match(monkeypatch):
+    seen = []
+    original = bce.normalise_pool
+    monkeypatch.setattr(bce, "normalise_pool", lambda pool: seen.append(pool) or original(pool))
+    bce.BceApi(FakeClient(paged_pools(1000))).find_pool("pool-0500")
+    assert len(seen) == 1
+
+
+@pytest.mark.parametrize("count", [10, 100, 1000])
+def test_execution_lookups_are_one_filtered_call(count):
+    records = [{"execution": {"guid": "e%04d" % i, "name": "wf-%04d" % i, "workflow_name": "wf" if i % 2 else "other",
+                              "create_at": "2026-01-01T00:00:00Z"}, "status": {}} for i in range(count)]
+
+    def handler(method, path, kwargs):
+        query = kwargs["query"]
+        items = [r for r in records if query.get("workflow_name") in (None, r["execution"]["workflow_name"])
+                 and query.get("name", "") in r["execution"]["name"]]
+        return {"executions": items[:int(query["limit"])], "total_num": len(items)}
+
+    client = FakeClient(handler)
+    api = bce.BceApi(client)
+    assert [e["guid"] for e in api.find_executions("wf-0003")] == ["e0003"]
+    runs = api.find_runs(workflow_name="wf")
+    assert len(runs) == count // 2
+    assert len(client.calls) == 2
+    assert client.calls[1][3]["query"] == {"workflow_name": "wf", "limit": bce.PAGE_SIZE}
+
+
+# ---------------------------------------------------------------------------------------------- identity helpers
+
+def test_names_are_checked_for_emptiness_length_control_characters_and_slash():
+    assert bce.validate_name("genomics-cromwell_1.x") == "genomics-cromwell_1.x"
+    assert bce.validate_name("x" * bce.NAME_MAX)
+    for bad in ("", "   ", "a/b", "a\x00b", "x" * (bce.NAME_MAX + 1), None, 3):
+        with pytest.raises(ConfigurationError):
+            bce.validate_name(bad, "pool name")
+
+
+@pytest.mark.parametrize("status, expected", [
+    ("Running", "ready"), ("AVAILABLE", "ready"), ("active", "ready"), ("Ready", "ready"), ("Normal", "ready"),
+    ("Failed", "failed"), ("ERROR", "failed"), ("Abnormal", "failed"),
+    ("Installing", "pending"), ("Creating", "pending"), ("Frobnicating", "pending"), ("", "pending"), (None, "pending"),
+])
+def test_pool_readiness_treats_every_unknown_status_as_not_ready(status, expected):
+    assert bce.pool_readiness({"status": status}) == expected
+
+
+def test_workflow_name_and_inputs_comparison():
+    assert bce.wdl_workflow_name("version 1.0\n\nworkflow hello_fleet {\n call a\n}") == "hello_fleet"
+    assert bce.wdl_workflow_name("task only {\n}") is None
+    assert bce.same_inputs({"inputs_json": '{"b": 1, "a": [1, 2]}'}, {"a": [1, 2], "b": 1}) is True
+    assert bce.same_inputs({"inputs_json": '{"a": 2}'}, {"a": 1}) is False
+    assert bce.same_inputs({"inputs_json": ""}, {}) is True
+    assert bce.same_inputs({"inputs_json": "obs://b/in.json"}, {}) is None
+    assert bce.same_inputs({}, {}) is None
+    assert bce.same_inputs({"inputs_json": "{}"}, None) is None

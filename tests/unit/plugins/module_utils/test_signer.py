@@ -162,7 +162,13 @@ def test_sign_requires_both_keys():
 def test_canonical_helpers():
     assert signer.canonical_uri("/v1/my stack/α") == "/v1/my%20stack/%CE%B1/"
     assert signer.canonical_uri("/v1/x/") == "/v1/x/"
-    assert signer.wire_path("/v1/my stack/a%2Fb") == "/v1/my%20stack/a/b"
+    # an escaped "/" stays inside its segment on the wire (it used to be decoded into a separator)
+    assert signer.wire_path("/v1/my stack/a%2Fb") == "/v1/my%20stack/a%2Fb"
+    assert signer.wire_path("/v1/..%2Fclusters%2Fpool") == "/v1/..%2Fclusters%2Fpool"
+    assert signer.wire_path("/v1/100%/x") == "/v1/100%25/x"
+    for dots in ("/v1/../x", "/v1/./x", "/v1/%2E%2E/x", "/v1/%2e/x"):
+        with pytest.raises(ValueError):
+            signer.wire_path(dots)
     assert signer.canonical_query_string([("b", "x y"), ("a", False)]) == "a=false&b=x%20y"
 
 

@@ -218,8 +218,9 @@ def test_cache_file_readable_by_others_is_not_trusted(tmp_path):
     cache.store("k", {"token": "t", "expires_at": "2099-01-01T00:00:00Z"})
     os.chmod(cache.path("k"), 0o644)
     assert cache.load("k") is None
-    os.chmod(cache.path("k"), 0o600)
-    assert cache.load("k")["token"] == "t"
+    assert not os.path.exists(cache.path("k"))  # dropped, so that the next store replaces it
+    cache.store("k", {"token": "t2", "expires_at": "2099-01-01T00:00:00Z"})
+    assert cache.load("k")["token"] == "t2"
 
 
 def _iso(epoch):
@@ -315,3 +316,141 @@ def test_run_refreshes_a_day_token_five_minutes_before_expiry(tmp_path):
     tokens.memory[label] = {"token": "old", "issued_at": _iso(now - 24 * 3600 + 400), "expires_at": _iso(now + 400)}
     assert tokens.get("domain")["token"] == "old"
     assert issuer.count == 1
+
+
+# -- a cache that trusts nothing it did not make (issue 15 item 3) ------------------------------------------
+FRESH = {"token": "cached-token-secret-1", "expires_at": "2099-01-01T00:00:00Z", "catalog": []}
+
+
+def test_symlinked_directory_is_refused_with_a_warning(tmp_path):
+    real = tmp_path / "elsewhere"
+    real.mkdir(mode=0o700)
+    link = tmp_path / "tokens"
+    link.symlink_to(real)
+    cache = TokenCache(str(link))
+    cache.store("k", FRESH)
+    assert cache.load("k") is None
+    assert os.listdir(str(real)) == []  # nothing was written through the link
+    warnings = cache.pop_warnings()
+    assert len(warnings) == 1 and "symbolic link" in warnings[0] and "not used" in warnings[0]
+    cache.store("k", FRESH)
+    assert cache.pop_warnings() == []  # once per run
+
+
+def test_directory_of_another_user_is_refused(tmp_path, monkeypatch):
+    directory = tmp_path / "tokens"
+    directory.mkdir(mode=0o700)
+    monkeypatch.setattr(os, "getuid", lambda: os.stat(str(directory)).st_uid + 1)
+    cache = TokenCache(str(directory))
+    assert cache.load("k") is None
+    cache.store("k", FRESH)
+    assert os.listdir(str(directory)) == []
+    assert "another user" in " ".join(cache.pop_warnings())
+
+
+def test_module_goes_on_without_cache_when_the_directory_is_untrusted(fake_cloud, tmp_path):
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(200, {"items": []}))
+    real = tmp_path / "elsewhere"
+    real.mkdir(mode=0o700)
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / "tokens").symlink_to(real)
+    client = CloudClient(_params(fake_cloud, tmp_path))
+    assert client.call("ucs", "GET", "/v1/clusters").body == {"items": []}
+    assert any("token cache" in w and "not used" in w for w in client.pop_warnings())
+    assert os.listdir(str(real)) == []
+
+
+def test_file_names_are_keyed_hashes(tmp_path):
+    one, two = TokenCache(str(tmp_path / "a")), TokenCache(str(tmp_path / "b"))
+    key = cache_key("https://iam/v3", "alice", "acme", "domain:acme", "pw-123")
+    one.store(key, FRESH)
+    two.store(key, FRESH)
+    name_one, name_two = os.path.basename(one.path(key)), os.path.basename(two.path(key))
+    assert name_one != name_two  # a random key per cache: the same credentials give unrelated names
+    assert key not in name_one and key not in name_two
+    key_file = tmp_path / "a" / ".key"
+    assert stat.S_IMODE(os.lstat(str(key_file)).st_mode) == 0o600
+    assert TokenCache(str(tmp_path / "a")).load(key)["token"] == FRESH["token"]  # another process finds it
+
+
+@pytest.mark.parametrize("content", ["[1, 2]", '{"token": 5, "expires_at": "2099-01-01T00:00:00Z"}', '{"token": "x"}',
+                                     '{"token": "x", "expires_at": "never"}', "\x00\xff", '"just a string"', ""])
+def test_wrong_shape_entry_is_dropped_and_replaced(tmp_path, content):
+    cache = TokenCache(str(tmp_path / "c"))
+    cache.store("k", FRESH)
+    path = cache.path("k")
+    with open(path, "w", encoding="latin-1") as handle:
+        handle.write(content)
+    assert cache.load("k") is None
+    assert not os.path.exists(path)
+    cache.store("k", FRESH)
+    assert cache.load("k")["token"] == FRESH["token"]
+
+
+def test_symlink_or_fifo_in_place_of_an_entry_is_not_followed(tmp_path):
+    cache = TokenCache(str(tmp_path / "c"))
+    cache.store("k", FRESH)
+    path = cache.path("k")
+    target = tmp_path / "victim.json"
+    target.write_text(json.dumps(dict(FRESH, token="planted-token")))
+    target.chmod(0o600)
+    os.unlink(path)
+    os.symlink(str(target), path)
+    assert cache.load("k") is None
+    cache.store("k", FRESH)
+    assert json.loads(target.read_text())["token"] == "planted-token"  # the link target was never written
+    assert not os.path.islink(path)
+    os.unlink(path)
+    os.mkfifo(path, 0o600)
+    started = time.monotonic()
+    assert cache.load("k") is None  # O_NONBLOCK: a FIFO never hangs the module
+    assert time.monotonic() - started < 2
+
+
+def test_lock_file_that_is_a_symlink_is_not_followed(tmp_path):
+    cache = TokenCache(str(tmp_path / "c"))
+    cache.store("k", FRESH)
+    lock_path = cache.path("k")[:-len(".json")] + ".lock"
+    target = tmp_path / "victim"
+    target.write_text("keep")
+    os.symlink(str(target), lock_path)
+    with cache.lock("k"):
+        pass
+    assert target.read_text() == "keep"
+    assert os.path.islink(lock_path)
+
+
+def test_unwritable_cache_warns_once_and_the_run_goes_on(tmp_path):
+    directory = tmp_path / "c"
+    directory.mkdir(mode=0o700)
+    cache = TokenCache(str(directory))
+    os.chmod(str(directory), 0o500)
+    try:
+        if os.access(str(directory), os.W_OK):
+            pytest.skip("running as a user who can write anywhere (root)")
+        cache.store("k", FRESH)
+        cache.store("k2", FRESH)
+        warnings = cache.pop_warnings()
+        assert len(warnings) == 1 and "cannot be written" in warnings[0]
+        assert FRESH["token"] not in warnings[0]
+    finally:
+        os.chmod(str(directory), 0o700)
+
+
+def test_cache_file_never_appears_in_warnings(tmp_path):
+    cache = TokenCache(str(tmp_path / "c"))
+    cache.store("k", FRESH)
+    with open(cache.path("k"), "w") as handle:
+        handle.write('{"token": "leaky-token-value", "expires_at": 5}')
+    assert cache.load("k") is None
+    assert "leaky-token-value" not in json.dumps(cache.pop_warnings())
+
+
+def test_cache_that_cannot_be_created_warns_once(tmp_path):
+    (tmp_path / "plain-file").write_text("x")
+    cache = TokenCache(str(tmp_path / "plain-file" / "tokens"))  # works as root too: a file is in the way
+    cache.store("k", FRESH)
+    cache.store("k", FRESH)
+    assert cache.load("k") is None
+    warnings = cache.pop_warnings()
+    assert len(warnings) == 1 and "cannot be written" in warnings[0]

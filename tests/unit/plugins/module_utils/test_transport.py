@@ -12,7 +12,11 @@ import pytest
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
-from ansible_collections.fleetops.cloud.plugins.module_utils.transport import Transport, parse_retry_after
+from ansible_collections.fleetops.cloud.plugins.module_utils.transport import (
+    FAST_FAIL_RETRIES,
+    Transport,
+    parse_retry_after,
+)
 from ansible_collections.fleetops.cloud.tests.unit.conftest import RESET, HANG, reply
 
 
@@ -128,7 +132,7 @@ def test_create_not_resent_after_read_timeout(fake_cloud):
     client = _client(fake_cloud, api_timeout=1)
     with pytest.raises(OutcomeUnknownError) as info:
         client.call("ucs", "POST", "/v1/clustergroups", json={}, create=True)
-    assert "ReadTimeout" in info.value.message
+    assert "timed out: no answer within api_timeout (1 s)" in info.value.message
     assert fake_cloud.count("POST", "/ucs/v1/clustergroups") == 1
 
 
@@ -165,6 +169,45 @@ def test_connect_error_is_retried_even_for_create(dead_port):
     assert "3 attempt" in info.value.message
     assert client.transport.attempts == 3
     assert len(sleeps.calls) == 2
+
+
+def test_connection_refused_fails_fast_with_url_and_hint(dead_port):
+    """Issue 14 item 9: before, a refused connection was retried for the whole budget (max_retries 5, 180 s)."""
+    sleeps = Sleeps()
+    client = CloudClient(dict(token="t", endpoints=dict(ucs="http://127.0.0.1:%d/ucs" % dead_port)), sleep=sleeps)
+    with pytest.raises(ApiError) as info:
+        client.call("ucs", "GET", "/v1/clusters")
+    error = info.value
+    assert client.transport.attempts == FAST_FAIL_RETRIES + 1 < 6
+    assert sum(sleeps.calls) <= FAST_FAIL_RETRIES * 1.0
+    assert "refused" in error.message and "127.0.0.1:%d" % dead_port in error.message
+    assert "emulator" in error.hint and "up" in error.hint
+
+
+def test_read_timeout_says_it_was_a_timeout(fake_cloud):
+    fake_cloud.script("GET", "/ucs/v1/clusters", HANG)
+    client = _client(fake_cloud, api_timeout=0.5, max_retries=1)
+    with pytest.raises(ApiError) as info:
+        client.call("ucs", "GET", "/v1/clusters")
+    assert "timed out" in info.value.message and "0.5 s" in info.value.message
+    assert "api_timeout" in info.value.hint
+
+
+def test_500_is_retried_for_reads(fake_cloud):
+    """Issue 15 item 7: a read is retried on 500 like on 502/503, with the same backoff."""
+    sleeps = Sleeps()
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(500, {"error_code": "UCS.01000006", "error_msg": "boom"}),
+                      reply(200, {"items": []}))
+    assert _client(fake_cloud, sleeps).call("ucs", "GET", "/v1/clusters").body == {"items": []}
+    assert fake_cloud.count("GET") == 2 and len(sleeps.calls) == 1
+
+
+def test_500_is_not_retried_for_idempotent_writes(fake_cloud):
+    fake_cloud.script("PUT", "/ucs/v1/clustergroups/g1", reply(500, {"error_code": "UCS.01000006", "error_msg": "x"}))
+    with pytest.raises(ApiError) as info:
+        _client(fake_cloud).call("ucs", "PUT", "/v1/clustergroups/g1", json={})
+    assert info.value.status == 500 and fake_cloud.count("PUT") == 1
+    assert "may or may not have been applied" in info.value.full_message()
 
 
 def test_timeout_is_sent_on_every_call(fake_cloud):

@@ -52,14 +52,76 @@ def rule(name, uid, users_key="iamUserIDs"):
     return {"metadata": {"name": name, "uid": uid}, "spec": {"type": "admin", users_key: ["u1"]}}
 
 
-def test_list_all_follows_offset_until_total():
+def capped(items, cap):
+    """A route that honours limit/offset but never returns more than ``cap`` items per page (limit -1 included)."""
+    def route(method, path, kwargs):
+        query = kwargs.get("query") or {}
+        limit = int(query.get("limit", -1))
+        offset = int(query.get("offset", 0))
+        size = cap if limit < 0 else min(limit, cap)
+        return {"items": items[offset:offset + size], "total": len(items)}
+    return route
+
+
+def test_list_all_asks_for_everything_in_one_call():
     items = [rule("p%d" % i, "id-%d" % i) for i in range(7)]
     client = FakeClient(paged(items))
     api = ucs.UcsApi(client, page_size=3)
     policies = api.list_policies()
     assert [p["metadata"]["name"] for p in policies] == ["p%d" % i for i in range(7)]
-    assert [c["query"]["offset"] for c in client.calls] == [0, 3, 6]
-    assert all(c["service"] == "ucs" and c["path"] == "/v1/permissions/rules" for c in client.calls)
+    assert [(c["query"]["limit"], c["query"]["offset"]) for c in client.calls] == [(-1, 0)]
+
+
+def test_list_all_pages_on_when_the_server_caps_the_page():
+    items = [rule("p%d" % i, "id-%d" % i) for i in range(7)]
+    client = FakeClient(capped(items, 3))
+    api = ucs.UcsApi(client)
+    assert [p["metadata"]["name"] for p in api.list_policies()] == ["p%d" % i for i in range(7)]
+    assert [(c["query"]["limit"], c["query"]["offset"]) for c in client.calls] == [(-1, 0), (3, 3), (3, 6)]
+
+
+@pytest.mark.parametrize("count", [10, 100, 1000])
+def test_lookup_by_name_is_one_call_at_any_size(count):
+    items = [rule("p%d" % i, "id-%d" % i) for i in range(count)]
+    for lookup in ("fleet", "policy", "cluster"):
+        client = FakeClient(paged(items))
+        api = ucs.UcsApi(client)
+        found = {"fleet": api.find_fleet_by_name, "policy": api.find_policy_by_name,
+                 "cluster": api.find_cluster_by_name}[lookup]("p%d" % (count - 1))
+        assert found["metadata"]["uid"] == "id-%d" % (count - 1)
+        assert len(client.calls) == 1, lookup
+    client = FakeClient(paged(items))
+    assert ucs.UcsApi(client).resolve_policy_ids(["p0", "p%d" % (count - 1)]) == ["id-0", "id-%d" % (count - 1)]
+    assert len(client.calls) == 1
+
+
+@pytest.mark.parametrize("count", [10, 100, 1000])
+def test_lookup_stops_at_the_first_match_on_a_capped_server(count):
+    items = [rule("p%d" % i, "id-%d" % i) for i in range(count)]
+    client = FakeClient(capped(items, 10))
+    api = ucs.UcsApi(client)
+    assert api.find_policy_by_name("p5")["metadata"]["uid"] == "id-5"
+    assert len(client.calls) == 1
+    assert api.find_policy_by_name("missing") is None
+    assert len(client.calls) == 1 + count // 10  # a miss reads every page, once
+
+
+def test_lookup_normalises_only_what_it_returns(monkeypatch):
+    items = [rule("p%d" % i, "id-%d" % i, users_key="iamUserIds") for i in range(50)]
+    seen = []
+    original = ucs.normalize_policy
+    monkeypatch.setattr(ucs, "normalize_policy", lambda obj: seen.append(obj) or original(obj))
+    found = ucs.UcsApi(FakeClient(paged(items))).find_policy_by_name("p7")
+    assert found["spec"]["iamUserIDs"] == ["u1"]
+    assert len(seen) == 1
+    assert items[7]["spec"] == {"type": "admin", "iamUserIds": ["u1"]}  # the answer itself is not changed
+
+
+def test_resolve_prefers_a_uid_match_over_a_name_match():
+    other = "0e5e5f9c-0000-11ee-0000-000000000001"
+    items = [rule(other, "id-x"), rule("p", other)]
+    client = FakeClient(paged(items))
+    assert ucs.UcsApi(client).resolve_policy_ids([other]) == [other]
 
 
 def test_list_all_stops_on_total_when_server_caps_page_size():
@@ -196,7 +258,7 @@ def test_kubeconfig_calls_payloads():
     assert client.calls[0]["json"] == {"projectID": "proj", "vpcID": "vpc", "subnetID": "sub"}
     assert client.calls[0]["create"] is True
     assert client.calls[1]["json"] == {"duration": 30}
-    assert "create" not in client.calls[1]
+    assert client.calls[1]["create"] is True  # mints a credential: never re-sent by the transport
 
 
 def test_policy_spec_only_given_fields():
@@ -221,7 +283,7 @@ def test_managed_clusters_and_versions():
     client = FakeClient(route)
     api = ucs.UcsApi(client)
     assert api.list_managed_clusters(unregistered=True)[0]["spec"]["projectID"] == "p"
-    assert client.calls[0]["query"] == {"unregister": "true"}
+    assert client.calls[0]["query"] == {"unregister": "true", "unimported": "true"}
     assert api.list_cluster_versions() == ["v1.19", "v1.25"]
 
 
@@ -286,3 +348,14 @@ def test_fleet_view_reports_namespaces_not_policies():
     assert view["clusters"] == [{"name": "c1", "id": CLUSTER_ID}]
     assert "policies" not in view
     assert fleet == {"metadata": {"name": "f1", "uid": FLEET_ID}, "spec": {"ruleNamespaces": ["default", "apps"]}}
+
+
+def test_cluster_writes_sent_once_only_when_asked():
+    client = FakeClient(lambda m, p, k: "update success")
+    api = ucs.UcsApi(client)
+    api.join_fleet(CLUSTER_ID, CLUSTER_ID, once=True)
+    api.unjoin_fleet(CLUSTER_ID, once=True)
+    api.activate_cluster(CLUSTER_ID, once=True)
+    api.bind_cluster_policies(CLUSTER_ID, [], once=True)
+    api.join_fleet(CLUSTER_ID, CLUSTER_ID)
+    assert [c.get("create") for c in client.calls] == [True, True, True, True, None]

@@ -102,3 +102,51 @@ def test_zero_timeout_checks_once():
 def test_real_clock_short_wait():
     fetch = _sequence({"status": "a"}, {"status": "b"})
     assert wait_for(fetch, _status, ["b"], [], timeout=2, delay=0.01, max_delay=0.02) == {"status": "b"}
+
+
+# -- transient read errors within the time budget (issue 15 item 7) ------------------------------------------
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError  # noqa: E402
+
+
+def _flaky(*items):
+    """fetch() that raises the exceptions and returns the objects of ``items`` in order (the last repeats)."""
+    items = list(items)
+
+    def fetch():
+        item = items.pop(0) if len(items) > 1 else items[0]
+        if isinstance(item, Exception):
+            raise item
+        return item
+
+    return fetch
+
+
+@pytest.mark.parametrize("error", [ApiError(status=500), ApiError(status=503), ApiError(status=429),
+                                   ApiError(status=None, code="ConnectionError")], ids=["500", "503", "429", "conn"])
+def test_transient_read_errors_are_tolerated_within_the_budget(error):
+    clock = Clock()
+    history = []
+    obj = wait_for(_flaky({"status": "Creating"}, error, error, {"status": "Available"}), _status, ["Available"],
+                   timeout=60, delay=1, sleep=clock.sleep, clock=clock.time, history=history)
+    assert obj == {"status": "Available"}
+    assert [h["status"] for h in history][0] == "Creating" and history[-1]["status"] == "Available"
+    assert sum(1 for h in history if str(h["status"]).startswith("read error")) == 2
+
+
+def test_transient_error_after_the_budget_is_raised():
+    clock = Clock()
+    error = ApiError(status=502)
+    with pytest.raises(ApiError) as info:
+        wait_for(_flaky({"status": "Creating"}, error), _status, ["Available"], timeout=5, delay=1,
+                 sleep=clock.sleep, clock=clock.time)
+    assert info.value is error
+    assert clock.now >= 5
+
+
+@pytest.mark.parametrize("error", [ApiError(status=403), ApiError(status=400), OutcomeUnknownError(),
+                                   ApiError(status=None, code="TLSError")], ids=["403", "400", "unknown", "tls"])
+def test_other_errors_end_the_wait_at_once(error):
+    clock = Clock()
+    with pytest.raises(ApiError):
+        wait_for(_flaky(error), _status, ["Available"], timeout=60, sleep=clock.sleep, clock=clock.time)
+    assert clock.now == 0

@@ -32,8 +32,9 @@ def run_module(module_cls, args, capsys):
     return exc.value.code, json.loads(out)
 
 
-def execution(guid, name="run", status="Succeeded"):
-    return {"id": guid, "guid": guid, "name": name, "status": status,
+def execution(guid, name="run", status="Succeeded", workflow_name="wf", env_guid="g-pool-1", inputs_json="{}"):
+    return {"id": guid, "guid": guid, "name": name, "status": status, "workflow_name": workflow_name,
+            "env_guid": env_guid, "inputs_json": inputs_json, "create_at": "2026-01-01T00:00:%02dZ" % len(guid),
             "status_summary": {"node_number": 2, "finished_node_number": 2 if status == "Succeeded" else 0}}
 
 
@@ -61,6 +62,14 @@ class FakeBce(object):
         if any(c[0] == "submit" for c in self.calls):
             return list(self.found_after_loss)
         return [e for e in self.existing.values() if e["name"] == name]
+
+    def find_runs(self, workflow_name=None, workflow_id=None):
+        self.calls.append(("find_runs", workflow_name, workflow_id))
+        if any(c[0] == "submit" for c in self.calls):
+            return list(self.found_after_loss)
+        return [e for e in self.existing.values()
+                if (workflow_name is None or e.get("workflow_name") == workflow_name)
+                and (workflow_id is None or e.get("workflow_id") == workflow_id)]
 
     def submit_execution(self, parameters, files=None):
         self.calls.append(("submit", json.loads(parameters), dict(files or {})))
@@ -95,6 +104,13 @@ class FakeBce(object):
         self.calls.append(("get_pool", guid))
         return None
 
+    def find_pool_by_name_or_id(self, value):
+        self.calls.append(("pool_lookup", value))
+        for pool in self.pools.values():
+            if value in (pool.get("cluster_name"), pool.get("guid")):
+                return pool
+        return None
+
     def create_pool(self, body):
         self.calls.append(("create_pool", body))
         raise OutcomeUnknownError(method="POST", url="http://x/clusters", reason="connection reset")
@@ -110,7 +126,8 @@ def fake(monkeypatch):
     FakeBce.batch_answer = None
     FakeBce.submit_error = None
     FakeBce.found_after_loss = []
-    FakeBce.pools = {"pool-1": {"guid": "g-pool-1", "cluster_name": "pool-1", "cluster_type": "cromwell", "bucket_name": "b"}}
+    FakeBce.pools = {"pool-1": {"guid": "g-pool-1", "cluster_name": "pool-1", "cluster_type": "cromwell", "bucket_name": "b",
+                                "status": "Running"}}
     monkeypatch.setattr(bce_wdl_execution, "BceApi", FakeBce)
     monkeypatch.setattr(bce_pool, "BceApi", FakeBce)
     return FakeBce
@@ -144,44 +161,139 @@ def test_batch_of_unknown_ids_is_unchanged(fake, capsys):
     assert not [c for c in FakeBce.last.calls if c[0] in ("batch", "delete")]
 
 
-def test_lost_submission_found_by_name_continues(fake, capsys):
+def test_lost_submission_found_by_identity_continues(fake, capsys):
     fake.submit_error = OutcomeUnknownError(method="POST", url="http://x/executions-extend", reason="timeout")
-    fake.found_after_loss = [execution("late-1", name="run-1")]
+    fake.found_after_loss = [execution("late-1", name="wf-3f2a9c11")]
     code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
-                              dict(name="run-1", pool="pool-1", workflow_source="obs://b/a.wdl", wait=False), capsys)
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl", wait=False), capsys)
     assert code == 0 and result["changed"] is True and result["submitted"] is True
     assert result["execution"]["id"] == "late-1"
     submits = [c for c in FakeBce.last.calls if c[0] == "submit"]
     assert len(submits) == 1
-    assert submits[0][1] == {"env_name": "pool-1", "name": "run-1", "workflow_source": "obs://b/a.wdl"}
+    # table 4-39 has no name: none is sent
+    assert submits[0][1] == {"env_name": "pool-1", "workflow_source": "obs://b/a.wdl"}
 
 
 def test_lost_submission_not_found_fails_clearly(fake, capsys):
     fake.submit_error = OutcomeUnknownError(method="POST", url="http://x/executions-extend", reason="timeout")
     code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
-                              dict(name="run-1", pool="pool-1", workflow_source="obs://b/a.wdl"), capsys)
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl"), capsys)
     assert code == 1 and "may not have happened" in result["msg"]
     assert len([c for c in FakeBce.last.calls if c[0] == "submit"]) == 1
 
 
-def test_existing_name_is_not_submitted_again_and_failed_fails(fake, capsys):
+def test_name_is_never_sent_and_a_server_named_run_is_found_again(fake, capsys, tmp_path):
+    """The API names runs itself: the repeat run finds the run by pool, workflow and inputs, whatever its name."""
+    wdl = tmp_path / "a.wdl"
+    wdl.write_text("version 1.0\nworkflow align {\n  call one\n}\n")
+    inputs = tmp_path / "in.json"
+    inputs.write_text('{"align.sample": "S1", "align.n": 2}')
+    args = dict(pool="pool-1", workflow_source=str(wdl), workflow_inputs=str(inputs), wait=False)
+    fake.found_after_loss = [execution("s-1", status="Submitted", workflow_name="align",
+                                       inputs_json='{"align.sample": "S1", "align.n": 2}')]
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule, dict(args, name="my-label"), capsys)
+    assert code == 0 and result["submitted"] is True
+    submit = [c for c in FakeBce.last.calls if c[0] == "submit"][0]
+    assert "name" not in submit[1]
+    assert ("find_runs", "align", None) in FakeBce.last.calls
+    # The server stored the inputs with other spacing and key order and named the run itself.
+    fake.existing = {"s-1": execution("s-1", name="align-0b6f2a52", status="Running", workflow_name="align",
+                                      inputs_json='{ "align.n": 2,  "align.sample": "S1" }')}
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule, args, capsys)
+    assert code == 0 and result["changed"] is False and result["submitted"] is False
+    assert result["execution"]["id"] == "s-1" and result["matched_by"] == "identity"
+    assert not [c for c in FakeBce.last.calls if c[0] == "submit"]
+
+
+def test_other_inputs_or_another_pool_are_another_run(fake, capsys, tmp_path):
+    inputs = tmp_path / "in.json"
+    inputs.write_text('{"wf.sample": "S2"}')
+    fake.existing = {"o-1": execution("o-1", inputs_json='{"wf.sample": "S1"}'),
+                     "o-2": execution("o-2", inputs_json='{"wf.sample": "S2"}', env_guid="g-other-pool")}
+    fake.found_after_loss = [execution("new-1", status="Submitted", inputs_json='{"wf.sample": "S2"}')]
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl",
+                                   workflow_inputs=str(inputs), wait=False), capsys)
+    assert code == 0 and result["submitted"] is True
+
+
+def test_a_run_that_cannot_be_told_apart_is_never_resubmitted(fake, capsys):
+    """Inputs given as an OBS URL cannot be compared with the stored inputs: refuse, submit nothing."""
+    fake.existing = {"u-1": execution("u-1", inputs_json='{"wf.sample": "S1"}')}
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl",
+                                   workflow_inputs="obs://b/in.json"), capsys)
+    assert code == 1 and "cannot tell apart" in result["msg"] and "u-1" in result["msg"]
+    assert not [c for c in FakeBce.last.calls if c[0] == "submit"]
+
+
+def test_a_run_without_identity_fails_before_any_call(fake, capsys):
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(pool="pool-1", workflow_source="obs://b/a.wdl"), capsys)
+    assert code == 1 and "workflow_name" in result["msg"]
+    assert FakeBce.last.calls == []
+
+
+def test_local_source_declaring_another_workflow_fails_before_any_call(fake, capsys, tmp_path):
+    wdl = tmp_path / "a.wdl"
+    wdl.write_text("workflow align {\n}\n")
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(pool="pool-1", workflow_name="other", workflow_source=str(wdl)), capsys)
+    assert code == 1 and "align" in result["msg"]
+    assert FakeBce.last.calls == []
+
+
+def test_existing_failed_run_is_not_submitted_again_and_fails(fake, capsys):
     failed = execution("f-1", name="run-1", status="Failed")
     failed["status_summary"]["actual_node_status"] = {"name": "align", "status": "Failed"}
     fake.existing = {"f-1": failed}
     code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
-                              dict(name="run-1", pool="pool-1", workflow_source="obs://b/a.wdl"), capsys)
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl"), capsys)
     assert code == 1 and result["submitted"] is False
     assert "failing task align has status Failed" in result["msg"]
     assert not [c for c in FakeBce.last.calls if c[0] == "submit"]
 
 
-def test_different_workflow_id_on_an_existing_execution_fails(fake, capsys):
-    done = execution("d-1", name="run-1")
-    done["workflow_id"] = "wf-1"
-    fake.existing = {"d-1": done}
+def test_name_without_pool_selects_and_never_submits(fake, capsys):
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule, dict(name="run-1"), capsys)
+    assert code == 1 and "No WDL execution run-1 exists" in result["msg"]
+    assert [c[0] for c in FakeBce.last.calls] == ["find"]
+
+
+@pytest.mark.parametrize("status", ["Installing", "Creating", "PENDING", "", None])
+def test_pool_not_ready_is_named_and_nothing_is_submitted(fake, capsys, status):
+    fake.pools["pool-1"]["status"] = status
     code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
-                              dict(name="run-1", pool="pool-1", workflow_id="wf-2"), capsys)
-    assert code == 1 and "workflow_id" in result["msg"]
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl", wait=False), capsys)
+    assert code == 1 and "not ready" in result["msg"] and repr(status) in result["msg"]
+    assert not [c for c in FakeBce.last.calls if c[0] == "submit"]
+
+
+@pytest.mark.parametrize("value", ["", "a/b", "bad\x07name", "x" * 102401])
+def test_bad_execution_names_fail_before_any_call(fake, capsys, value):
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule, dict(name=value, state="absent"), capsys)
+    assert code == 1 and "name" in result["msg"]
+    assert FakeBce.last.calls == []
+
+
+def test_lost_stop_answer_is_decided_by_reading_back(fake, capsys):
+    running = execution("r-1", name="run-1", status="Running")
+    fake.existing = {"r-1": running}
+    stops = []
+
+    def stop(self, exec_id):
+        stops.append(exec_id)
+        fake.existing = {"r-1": dict(running, status="Aborting")}
+        raise OutcomeUnknownError(method="POST", url="http://x/stop", reason="reset")
+
+    FakeBce.stop_execution, original = stop, FakeBce.stop_execution
+    try:
+        code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                                  dict(id="r-1", state="stopped", wait=False), capsys)
+    finally:
+        FakeBce.stop_execution = original
+    assert code == 0 and result["changed"] is True and result["execution"]["status"] == "Aborting"
+    assert stops == ["r-1"]
 
 
 def test_missing_file_fails_before_any_call(fake, capsys, tmp_path):
@@ -255,54 +367,78 @@ def test_pool_password_is_scrubbed_even_from_api_answers(fake, capsys):
 ])
 def test_unknown_or_wrong_pool_fails_naming_pool_before_submitting(fake, capsys, pools, wanted):
     fake.pools = pools
-    for check_mode in (False, True):
-        code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
-                                  dict(name="run-1", pool="pool-1", workflow_source="obs://b/a.wdl",
-                                       _ansible_check_mode=check_mode), capsys)
-        assert code == 1 and result["msg"].startswith("pool:")
-        assert wanted in result["msg"]
-        assert [c[0] for c in FakeBce.last.calls] == ["find", "list_pools"]
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl"), capsys)
+    assert code == 1 and result["msg"].startswith("pool:")
+    assert wanted in result["msg"]
+    assert "submit" not in [c[0] for c in FakeBce.last.calls]
+
+
+def test_check_mode_predicts_a_run_in_a_pool_created_earlier_in_the_same_check_run(fake, capsys):
+    fake.pools = {}
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
+                              dict(pool="pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl",
+                                   _ansible_check_mode=True), capsys)
+    assert code == 0 and result["changed"] is True and result["execution"]["status"] == "Submitted"
+    assert "submit" not in [c[0] for c in FakeBce.last.calls]
 
 
 def test_pool_given_by_guid_is_accepted(fake, capsys):
     fake.found_after_loss = [execution("new-1", name="run-1", status="Submitted")]
     code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
-                              dict(name="run-1", pool="g-pool-1", workflow_source="obs://b/a.wdl", wait=False), capsys)
+                              dict(pool="g-pool-1", workflow_name="wf", workflow_source="obs://b/a.wdl", wait=False),
+                              capsys)
     assert code == 0 and result["submitted"] is True
     assert [c[1]["env_name"] for c in FakeBce.last.calls if c[0] == "submit"] == ["g-pool-1"]
 
 
-def test_existing_execution_does_not_look_the_pool_up(fake, capsys):
+def test_teardown_of_a_run_whose_pool_is_gone_is_unchanged(fake, capsys):
     fake.existing = {"d-1": execution("d-1", name="run-1")}
     fake.pools = {}
     code, result = run_module(bce_wdl_execution.BceWdlExecutionModule,
-                              dict(name="run-1", pool="gone-pool", workflow_source="obs://b/a.wdl"), capsys)
+                              dict(pool="gone-pool", workflow_name="wf", state="absent"), capsys)
     assert code == 0 and result["changed"] is False
-    assert "list_pools" not in [c[0] for c in FakeBce.last.calls]
+    assert not [c for c in FakeBce.last.calls if c[0] in ("delete", "batch")]
 
 
 @pytest.mark.parametrize("args, missing", [
     (dict(type="dedicate"), "cluster_id"),
-    (dict(type="shared", cluster_id=""), "cluster_id"),
     (dict(type="cromwell", cromwell=dict(database_username="u", database_password="pw", database_url="jdbc:x")),
      "bucket_name"),
+    (dict(type="cromwell", bucket_name="b"), "cromwell"),
+    (dict(type="cromwell", bucket_name="b", cromwell=dict(cpu=None)), "cromwell"),
 ])
-def test_pool_create_without_the_type_fields_fails_before_writing(fake, capsys, args, missing):
+def test_pool_create_without_the_type_fields_fails_before_any_call(fake, capsys, args, missing):
     fake.pools = {}
     for check_mode in (False, True):
         code, result = run_module(bce_pool.BcePoolModule, dict(args, name="p-1", _ansible_check_mode=check_mode), capsys)
         assert code == 1 and missing in result["msg"] and args["type"] in result["msg"]
-        assert [c[0] for c in FakeBce.last.calls] == ["find_pool"]
+        assert FakeBce.last.calls == []
+
+
+def test_shared_pool_without_cluster_id_is_created(fake, capsys):
+    """Table 4-8: cluster_id is optional; a shared pool without it is sent as it is."""
+    fake.pools = {}
+    code, result = run_module(bce_pool.BcePoolModule, dict(name="p-1", type="shared"), capsys)
+    creates = [c for c in FakeBce.last.calls if c[0] == "create_pool"]
+    assert len(creates) == 1 and creates[0][1] == {"cluster_name": "p-1", "cluster_type": "shared"}
+
+
+@pytest.mark.parametrize("value", ["", "  ", "a/b", "tab\there", "x" * 102401])
+def test_bad_pool_names_fail_before_any_call(fake, capsys, value):
+    code, result = run_module(bce_pool.BcePoolModule, dict(name=value, type="shared"), capsys)
+    assert code == 1 and "pool name" in result["msg"]
+    assert FakeBce.last.calls == []
 
 
 def test_pool_recreate_without_the_type_fields_fails_before_the_delete(fake, capsys):
     fake.pools = {"p-1": {"guid": "g-1", "cluster_name": "p-1", "cluster_type": "shared", "cluster_id": "ns"}}
     code, result = run_module(bce_pool.BcePoolModule, dict(name="p-1", type="dedicate", recreate=True), capsys)
     assert code == 1 and "cluster_id" in result["msg"]
-    assert [c[0] for c in FakeBce.last.calls] == ["find_pool"]
+    assert FakeBce.last.calls == []
 
 
 def test_existing_pool_needs_no_create_fields(fake, capsys):
     fake.pools = {"p-1": {"guid": "g-1", "cluster_name": "p-1", "cluster_type": "dedicate", "cluster_id": "c1"}}
-    code, result = run_module(bce_pool.BcePoolModule, dict(name="p-1", type="dedicate"), capsys)
+    code, result = run_module(bce_pool.BcePoolModule, dict(name="p-1", description=None), capsys)
     assert code == 0 and result["changed"] is False

@@ -6,6 +6,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import types
 
 import pytest
 
@@ -128,16 +129,23 @@ def _raise(msg, **extra):
 def validating_module(**overrides):
     module = m.UcsClusterModule.__new__(m.UcsClusterModule)
     settings = dict(state="absent", kubeconfig=None, kubeconfig_path=None, wait=True, wait_timeout=600, fleet=None,
-                    policies=None)
+                    policies=None, clusters=None, update_kubeconfig="on_create")
     settings.update(overrides)
     module.params = params(**settings)
     module.fail = _raise
+    module.module = types.SimpleNamespace(check_mode=False, no_log_values=set())
+    module.api = None
+    module.lookups = None
     return module
 
 
+def validate(module):
+    return module.validate(module.tasks())
+
+
 def test_negative_wait_timeout_is_refused_by_the_validation():
-    assert validating_module().validate() is None
-    assert validating_module(wait_timeout=0).validate() is None
+    assert validate(validating_module()) is None
+    assert validate(validating_module(wait_timeout=0)) is None
     with pytest.raises(Failed) as exc:
-        validating_module(wait_timeout=-1).validate()
+        validate(validating_module(wait_timeout=-1))
     assert "wait_timeout" in str(exc.value)

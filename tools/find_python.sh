@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Print the Python that `make` builds the virtualenv with: the first interpreter on PATH that ansible-core
+# (>=2.16,<2.20, requirements-dev.txt) supports on the controller, newest first. `make PYTHON=/path/to/python`
+# skips the search. Fails with a message when none is found.
+set -euo pipefail
+for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
+  path=$(command -v "$candidate" 2>/dev/null) || continue
+  if "$path" -c 'import sys, venv, ensurepip; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 13)))' 2>/dev/null; then
+    echo "$path"
+    exit 0
+  fi
+done
+echo "no Python 3.10 to 3.13 with venv and ensurepip on PATH; install one or run make PYTHON=/path/to/python" >&2
+exit 1
