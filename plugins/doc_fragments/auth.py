@@ -80,7 +80,10 @@ options:
     type: str
   validate_certs:
     description:
-      - Whether TLS certificates are verified. Only set it to V(false) on personally controlled test endpoints.
+      - Whether TLS certificates are verified. Only set it to V(false) on personally controlled test endpoints;
+        every task that runs with V(false) warns.
+      - A failed verification says why (unknown CA, host name mismatch, expired certificate) and is never retried.
+      - Plain C(http://) endpoints warn too: credentials would travel unencrypted.
       - If not set, the value of the E(HW_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true
@@ -91,13 +94,16 @@ options:
     type: path
   api_timeout:
     description:
-      - Timeout in seconds of each HTTP request.
+      - Timeout in seconds of each HTTP request. A request that times out says so, and is retried as below.
     type: int
     default: 60
   max_retries:
     description:
-      - How many times a request is retried on HTTP 429, 502, 503, 504 and connection errors,
-        with capped, jittered exponential backoff that honours C(Retry-After).
+      - How many times a request is retried on HTTP 429, 502, 503, 504 and connection errors (reads also on HTTP 500),
+        with capped, jittered exponential backoff that honours C(Retry-After). The retries of one request wait
+        180 seconds at most in total.
+      - A refused connection or an unknown host name is retried at most twice, with short pauses, so that a task
+        against an endpoint that is down ends within seconds.
       - A request that creates something is never re-sent once it may have reached the server.
     type: int
     default: 5
@@ -141,7 +147,10 @@ options:
     default: ~/.cache/fleetops/tokens
 notes:
   - All the options above can be set once for every task with the C(group/fleetops.cloud.cloud) module_defaults group.
-  - Secrets (O(secret_key), O(security_token), O(password), O(token)) are never logged nor returned.
+  - Secrets (O(secret_key), O(security_token), O(password), O(token)) are never logged nor returned; neither are
+    the values of the modules' own C(no_log) options, the credentials inside kubeconfigs, nor the tokens a task
+    obtained, even when an API quotes them in an error message.
+  - The token cache is not used (with a warning) when its directory is a symbolic link or belongs to another user.
 requirements:
   - python >= 3.9
   - requests
@@ -213,7 +222,7 @@ options:
     type: int
     default: 60
   max_retries:
-    description: How many times a throttled or unavailable request is retried.
+    description: How many times a throttled or unavailable request is retried (a refused connection at most twice).
     type: int
     default: 5
   endpoints:

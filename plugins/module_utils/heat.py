@@ -15,19 +15,18 @@ __metaclass__ = type
 import ast
 import datetime
 import json
-import os
-import socket
-
-from urllib.error import HTTPError, URLError
-from urllib.parse import quote, urljoin, urlsplit
+import re
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.paths import segment
 
 SERVICE = "orchestration"
 HIDDEN_VALUE = "******"
 PAGE_SIZE = 100
 MAX_PAGES = 1000
-MAX_NESTING = 10
+# Heat's rule for stack names (heat.engine.stack): a letter, then letters, digits, "_", "." or "-"; 255 at most.
+STACK_NAME_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9_.-]{0,254}$")
+STACK_ID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 TEMPLATE_VERSION_KEYS = ("heat_template_version", "HeatTemplateFormatVersion", "AWSTemplateFormatVersion")
 TEMPLATE_EXTENSIONS = (".yaml", ".yml", ".template", ".json")
 ENVIRONMENT_SECTIONS = ("parameters", "parameter_defaults", "resource_registry", "event_sinks",
@@ -64,6 +63,21 @@ def _yaml():
         _TemplateLoader.add_constructor(u"tag:yaml.org,2002:timestamp", _timestamp_as_string)
         _YAML.update(yaml=yaml, loader=_TemplateLoader)
     return _YAML["yaml"], _YAML["loader"]
+
+
+def check_stack_name(name):
+    """Refuse a name Heat would refuse (before any call): a letter, then letters, digits, ``_.-``; 255 at most."""
+    if not isinstance(name, str) or not STACK_NAME_RE.match(name):
+        raise ConfigurationError("Invalid stack name %r: it must start with a letter and contain only letters, digits, "
+                                 "'_', '.' and '-', 255 characters at most (Heat's rule)." % (name,))
+    return name
+
+
+def check_stack_id(stack_id):
+    """A stack id is a UUID; anything else never reaches a URL path."""
+    if not isinstance(stack_id, str) or not STACK_ID_RE.match(stack_id):
+        raise ConfigurationError("Invalid stack id %r: a stack id is a UUID." % (stack_id,))
+    return stack_id
 
 
 def parse_document(text, what="template"):
@@ -113,210 +127,6 @@ def is_template(data):
     return isinstance(data, dict) and any(key in data for key in TEMPLATE_VERSION_KEYS)
 
 
-# -------------------------------------------------------------------------------------- template sources
-
-
-class Source(object):
-    """Where a document came from: a local directory or a URL (for resolving relative references)."""
-
-    def __init__(self, base_dir=None, base_url=None):
-        self.base_dir = base_dir
-        self.base_url = base_url
-
-    def resolve(self, ref):
-        """Return ``("file", path)`` or ``("url", url)`` for a reference relative to this source, or None."""
-        if ref.startswith("file://"):
-            return ("file", urlsplit(ref).path)
-        scheme = urlsplit(ref).scheme
-        if scheme in ("http", "https"):
-            return ("url", ref)
-        if self.base_url:
-            return ("url", urljoin(self.base_url, ref))
-        if os.path.isabs(ref):
-            return ("file", ref)
-        if self.base_dir is not None:
-            return ("file", os.path.normpath(os.path.join(self.base_dir, ref)))
-        return None
-
-    def child(self, kind, location):
-        if kind == "url":
-            return Source(base_url=location)
-        return Source(base_dir=os.path.dirname(location))
-
-
-def fetch_text(url, validate_certs=True, ca_path=None, timeout=60):
-    """The text at ``url`` (http/https), certificates verified unless the user turned that off for all calls."""
-    scheme = urlsplit(url).scheme
-    if scheme not in ("http", "https"):
-        raise ConfigurationError("Only http and https URLs can be fetched, not %s" % url)
-    # Imported here: only a template or file given by URL needs it, and it costs a module start ~50 ms.
-    from ansible.module_utils.urls import open_url
-    try:
-        response = open_url(url, method="GET", validate_certs=validate_certs, ca_path=ca_path, timeout=timeout)
-        return response.read().decode("utf-8")
-    except HTTPError as exc:
-        raise ConfigurationError("Cannot fetch %s: HTTP %s %s" % (url, exc.code, exc.reason))
-    except (URLError, socket.timeout, OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError("Cannot fetch %s: %s" % (url, exc))
-
-
-def read_local(path, what="file"):
-    """Read a local text file; ConfigurationError when it cannot be read."""
-    try:
-        with open(path, "rb") as handle:
-            return handle.read().decode("utf-8")
-    except (IOError, OSError, UnicodeDecodeError) as exc:
-        raise ConfigurationError("Cannot read the %s %s: %s" % (what, path, exc))
-
-
-class Loader(object):
-    """Reads documents from local files, inline values or URLs.
-
-    ``fetch_url(url)`` returns the text of a URL (the module passes one built on Ansible's ``open_url`` with
-    certificate validation on); without it, URLs are refused with a clear message.
-    """
-
-    def __init__(self, fetch_url=None):
-        self.fetch_url = fetch_url
-
-    def read(self, kind, location, what):
-        if kind == "file":
-            return read_local(location, what)
-        if self.fetch_url is None:
-            raise ConfigurationError("Cannot fetch the %s %s: URLs are not supported here" % (what, location))
-        return self.fetch_url(location)
-
-    def load_template(self, template=None, template_url=None):
-        """Return ``(template_dict, source)`` from a dict, a YAML/JSON string, a local path or a URL."""
-        if template_url and template_url.startswith("file://"):
-            path = urlsplit(template_url).path
-            data = parse_document(read_local(path, "template"), "template %s" % template_url)
-            source = Source(base_dir=os.path.dirname(path))
-        elif template_url:
-            text = self.read("url", template_url, "template")
-            data = parse_document(text, "template")
-            source = Source(base_url=template_url)
-        elif isinstance(template, dict):
-            data = normalise(template)
-            source = Source()
-        elif isinstance(template, str) and template.strip():
-            looks_inline = "\n" in template.strip() or template.lstrip().startswith("{") or ":" in template.split("\n")[0]
-            if not looks_inline or os.path.exists(template):
-                path = os.path.abspath(os.path.expanduser(template))
-                data = parse_document(read_local(path, "template"), "template %s" % template)
-                source = Source(base_dir=os.path.dirname(path))
-            else:
-                data = parse_document(template, "template")
-                source = Source()
-        else:
-            raise ConfigurationError("template must be a local file path, a YAML/JSON string or a dict")
-        if not is_template(data):
-            raise ConfigurationError("The template declares no version (one of %s): it is not a Heat template"
-                                     % ", ".join(TEMPLATE_VERSION_KEYS))
-        return data, source
-
-    def load_environment(self, environment):
-        """Merge ``environment`` (a dict, a path/YAML string, or a list of them, applied in order) into one dict."""
-        if environment is None:
-            return None
-        items = environment if isinstance(environment, list) else [environment]
-        merged = {}
-        for item in items:
-            if isinstance(item, dict):
-                data = normalise(item)
-            elif isinstance(item, str) and item.strip():
-                if "\n" not in item.strip() and ":" not in item:
-                    data = parse_document(read_local(os.path.expanduser(item), "environment file"), "environment")
-                else:
-                    data = parse_document(item, "environment")
-            else:
-                raise ConfigurationError("Each environment must be a dict, a YAML string or a file path")
-            unknown = sorted(set(data) - set(ENVIRONMENT_SECTIONS))
-            if unknown:
-                raise ConfigurationError("Unknown environment section(s): %s (allowed: %s)"
-                                         % (", ".join(unknown), ", ".join(ENVIRONMENT_SECTIONS)))
-            merged = merge_environments(merged, data)
-        return merged
-
-    def collect_files(self, template, source, given=None):
-        """Return the ``files`` map: ``given`` plus every ``get_file`` / nested template the template references.
-
-        Keys stay as written in the template (Heat looks them up verbatim); references not in ``given`` are read
-        relative to the template's directory (or URL). Nested templates (resource types ending in .yaml, .yml,
-        .template) are searched too, up to 10 levels.
-        """
-        files = dict(given or {})
-        missing = []
-        self._collect(template, source, files, missing, 0)
-        if missing:
-            raise ConfigurationError(
-                "The template references files that are neither given in 'files' nor readable relative to a template "
-                "file: %s" % ", ".join(sorted(set(missing))))
-        return files
-
-    def _collect(self, template, source, files, missing, depth):
-        if depth > MAX_NESTING:
-            raise ConfigurationError("Nested templates go deeper than %d levels" % MAX_NESTING)
-        for ref, nested in find_references(template):
-            if ref in files:
-                if nested and depth < MAX_NESTING:
-                    data = _maybe_template(files[ref])
-                    if data is not None:
-                        self._collect(data, source, files, missing, depth + 1)
-                continue
-            where = source.resolve(ref)
-            if where is None:
-                missing.append(ref)
-                continue
-            text = self.read(where[0], where[1], "referenced file")
-            files[ref] = text
-            if nested:
-                data = _maybe_template(text)
-                if data is not None:
-                    self._collect(data, source.child(*where), files, missing, depth + 1)
-
-
-def _maybe_template(text):
-    try:
-        data = parse_document(text, "nested template")
-    except ConfigurationError:
-        return None
-    return data if is_template(data) else None
-
-
-def find_references(template):
-    """List ``(reference, is_nested_template)`` for every ``get_file`` and template-file resource type."""
-    found = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            if len(node) == 1 and isinstance(node.get("get_file"), str):
-                found.append((node["get_file"], False))
-                return
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(template)
-    resources = template.get("resources") or template.get("Resources") or {}
-    if isinstance(resources, dict):
-        for resource in resources.values():
-            if not isinstance(resource, dict):
-                continue
-            rtype = resource.get("type", resource.get("Type"))
-            if isinstance(rtype, str) and rtype.lower().endswith(TEMPLATE_EXTENSIONS[:3]):
-                found.append((rtype, True))
-    seen = set()
-    unique = []
-    for item in found:
-        if item not in seen:
-            seen.add(item)
-            unique.append(item)
-    return unique
-
-
 def merge_environments(base, overlay):
     """Merge two environments the way Heat does for environment files: later wins, registries merge deeply."""
     result = dict((key, value) for key, value in base.items())
@@ -353,7 +163,9 @@ def normalise_environment(env):
         if key == "encrypted_param_names":
             continue
         if key == "resource_registry" and isinstance(value, dict):
-            value = dict((k, v) for k, v in value.items() if not (k == "resources" and not v))
+            # Heat registers every template resource type as itself ("nested.yaml": "nested.yaml") in the
+            # stored registry: that entry is Heat's, not the user's.
+            value = dict((k, v) for k, v in value.items() if not (k == "resources" and not v) and k != v)
         if value in (None, {}, []):
             continue
         out[key] = value
@@ -602,7 +414,8 @@ class HeatApi(object):
 
     @staticmethod
     def _stack_path(name, stack_id, suffix=""):
-        return "/stacks/%s/%s%s" % (quote(str(name), safe=""), quote(str(stack_id), safe=""), suffix)
+        return "/stacks/%s/%s%s" % (segment(check_stack_name(name), "stack name"),
+                                    segment(check_stack_id(stack_id), "stack id"), suffix)
 
     def _get_or_none(self, path, query=None):
         try:
@@ -646,11 +459,18 @@ class HeatApi(object):
         return None
 
     def get_stack(self, name, stack_id):
-        """The full stack (parameters, outputs, ...) or None when it is gone."""
+        """The full stack (parameters, outputs, ...) or None when it is gone.
+
+        Heat answers ``GET /stacks/{name}/{id}`` of a deleted stack with 200 and ``DELETE_COMPLETE`` (until the
+        database is purged): such a stack is absent.
+        """
         body = self._get_or_none(self._stack_path(name, stack_id))
         if body is None:
             return None
-        return body.get("stack", body)
+        stack = body.get("stack", body)
+        if stack.get("stack_status") == "DELETE_COMPLETE":
+            return None
+        return stack
 
     def get_template(self, name, stack_id):
         """The stored template (a dict), or None."""
@@ -670,8 +490,11 @@ class HeatApi(object):
         return normalise(body) if isinstance(body, dict) else None
 
     def list_events(self, name, stack_id):
-        """The events of a stack (newest last as Heat sorts them), or [] when they cannot be read."""
-        body = self._get_or_none(self._stack_path(name, stack_id, "/events"))
+        """The events of a stack, oldest first, or [] when they cannot be read.
+
+        Heat lists events newest first unless asked: the order is asked for (``sort_dir=asc``).
+        """
+        body = self._get_or_none(self._stack_path(name, stack_id, "/events"), query={"sort_dir": "asc"})
         if not isinstance(body, dict):
             return []
         return body.get("events") or []
@@ -720,13 +543,27 @@ class HeatApi(object):
         return body.get("stack", body)
 
     def update_stack(self, name, stack_id, payload):
-        """PUT /stacks/{name}/{id}: full replace of the stack definition."""
-        self._call("PUT", self._stack_path(name, stack_id), json=payload)
+        """PUT /stacks/{name}/{id}: full replace of the stack definition (never re-sent blindly: the module reads
+        the state back after a lost answer)."""
+        self._call("PUT", self._stack_path(name, stack_id), json=payload, create=True)
+
+    def preview_update(self, name, stack_id, payload):
+        """PUT /stacks/{name}/{id}/preview: ``{added, updated, replaced, deleted, unchanged}`` resource lists, or
+        None when the service does not offer the call (404/405/501)."""
+        try:
+            body = self._call("PUT", self._stack_path(name, stack_id, "/preview"), json=payload).body
+        except ApiError as exc:
+            if exc.status in (404, 405, 501):
+                return None
+            raise
+        if not isinstance(body, dict):
+            return None
+        return body.get("resource_changes", body)
 
     def delete_stack(self, name, stack_id):
-        """DELETE /stacks/{name}/{id}; False when it was already gone."""
+        """DELETE /stacks/{name}/{id}; False when it was already gone (never re-sent blindly)."""
         try:
-            self._call("DELETE", self._stack_path(name, stack_id))
+            self._call("DELETE", self._stack_path(name, stack_id), create=True)
         except ApiError as exc:
             if exc.status == 404:
                 return False
@@ -746,13 +583,29 @@ def stack_payload(name=None, template=None, files=None, environment=None, parame
     if environment:
         body["environment"] = environment
     body["parameters"] = dict(parameters or {})
-    if tags is not None:
+    if tags:
+        # Heat stores "" as [""]: no tags is sent as no "tags" (a PUT without tags clears them).
         body["tags"] = ",".join(tags)
     if timeout is not None:
         body["timeout_mins"] = timeout
     if rollback is not None:
         body["disable_rollback"] = not rollback
     return body
+
+
+def resource_changes_view(changes):
+    """Heat's preview answer as ``{added, updated, replaced, deleted, unchanged}``, each a sorted list of names."""
+    out = {}
+    for key in ("added", "updated", "replaced", "deleted", "unchanged"):
+        items = (changes or {}).get(key) or []
+        names = []
+        for item in items:
+            if isinstance(item, dict):
+                names.append(item.get("resource_name") or item.get("logical_resource_id"))
+            else:
+                names.append(item)
+        out[key] = sorted(str(name) for name in names if name)
+    return out
 
 
 def validate_payload(template, files=None, environment=None):

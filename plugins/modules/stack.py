@@ -308,14 +308,20 @@ diff:
       type: dict
 '''
 
+import time
+
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.heat import (
-    HIDDEN_VALUE, HeatApi, Loader, canonical, compare_parameters, fetch_text, in_progress, is_failed, is_template,
-    mask_parameters, normalise_environment, parse_tags, stack_payload, stack_view, template_parameters,
-    validate_payload)
+    HIDDEN_VALUE, HeatApi, canonical, check_stack_name, compare_parameters, in_progress, is_failed, is_template,
+    mask_parameters, normalise_environment, parse_tags, resource_changes_view, stack_payload,
+    stack_view, template_parameters, validate_payload)
+from ansible_collections.fleetops.cloud.plugins.module_utils.heat_templates import (
+    TEMPLATE_SOURCES_SPEC, Loader, TemplatePolicy, hidden_names, hidden_values)
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 
+OPERATION_GRACE = 15  # seconds a settled status of the same action may hide an operation too quick to be seen
+UPDATE_ACTIONS = ("UPDATE", "ROLLBACK")
 ACTIONS = ("CREATE", "UPDATE", "DELETE", "ROLLBACK", "SUSPEND", "RESUME", "ADOPT", "SNAPSHOT", "CHECK", "RESTORE")
 SETTLED = tuple("%s_%s" % (action, state) for action in ACTIONS for state in ("COMPLETE", "FAILED"))
 
@@ -354,6 +360,9 @@ class StackModule(FleetopsModule):
                 recreate_failed=dict(type="bool", default=False),
                 wait=dict(type="bool", default=True),
                 wait_timeout=dict(type="int", default=3600),
+                template_sources=dict(type="dict", options=TEMPLATE_SOURCES_SPEC),
+                base_dir=dict(type="path"),
+                preview=dict(type="bool", default=True),
             ),
             mutually_exclusive=[("template", "template_url")],
             required_if=[("state", "present", ("template", "template_url"), True)],
@@ -362,22 +371,19 @@ class StackModule(FleetopsModule):
         self.api = HeatApi(self.client)
         self.declarations = {}
         self.secret_names = set()
+        self.hidden_names = set()
 
     # ----------------------------------------------------------------------------------------- helpers
-
-    def _fetch(self, url):
-        return fetch_text(url, validate_certs=self.params.get("validate_certs", True), ca_path=self.params.get("ca_path"),
-                          timeout=self.params.get("api_timeout") or 60)
 
     def _view(self, stack):
         return stack_view(stack, self.declarations, self.secret_names) if stack else {}
 
-    def _settle(self, stack, targets):
+    def _settle(self, stack, targets, status_of=None):
         """Wait until ``stack`` leaves ``*_IN_PROGRESS``; fail on a status outside ``targets``."""
         name, stack_id = stack.get("stack_name") or self.params["name"], stack["id"]
         failures = tuple(status for status in SETTLED if status not in targets)
         try:
-            return self.wait(lambda: self.api.get_stack(name, stack_id), lambda obj: obj.get("stack_status"),
+            return self.wait(lambda: self.api.get_stack(name, stack_id), status_of or (lambda obj: obj.get("stack_status")),
                              targets=targets, failures=failures, timeout=self.params["wait_timeout"],
                              delay=0.5, max_delay=5)
         except WaitFailure as exc:
@@ -403,10 +409,12 @@ class StackModule(FleetopsModule):
 
     def desired(self):
         params = self.params
-        loader = Loader(fetch_url=self._fetch)
+        loader = Loader(TemplatePolicy.from_params(params["template_sources"]),
+                        validate_certs=params.get("validate_certs", True), ca_path=params.get("ca_path"),
+                        timeout=params.get("api_timeout") or 60, base_dir=params["base_dir"])
         template, source = loader.load_template(params["template"], params["template_url"])
         files = loader.collect_files(template, source, params["files"])
-        environment = loader.load_environment(params["environment"])
+        environment = loader.load_environment(params["environment"], source, files)
         for name, content in files.items():
             if not isinstance(content, str):
                 raise ConfigurationError("files.%s must be the file content as a string" % name)
@@ -423,6 +431,7 @@ class StackModule(FleetopsModule):
         parameters = dict((key, value) for key, value in parameters.items() if value is not None)
         self.secret_names = set(params["secret_parameters"] or {})
         self.declarations = template_parameters(template)
+        self.register_hidden(template, files, parameters, environment)
         undeclared = undeclared_parameters(template, parameters, environment)
         if undeclared:
             raise ConfigurationError("parameters: the template declares no parameter named %s (parameters and "
@@ -433,18 +442,40 @@ class StackModule(FleetopsModule):
         return dict(template=template, files=files, environment=environment, parameters=parameters,
                     compared_parameters=compared, tags=tags, timeout=params["timeout"], rollback=params["rollback"])
 
-    def payload(self, desired, name=None):
+    def register_hidden(self, template, files, parameters, environment):
+        """Hidden parameters (of the template and of the nested templates in ``files``) are secrets of this run:
+        their values are registered with Ansible's no-log machinery, so that no result, diff, message or ``-vvv``
+        invocation shows them, even when they were given in ``parameters``."""
+        self.hidden_names = hidden_names(template, files)
+        for value in hidden_values(self.hidden_names | self.secret_names, parameters, environment):
+            self.add_secret(value)
+
+    def payload(self, desired, name=None, current=None):
+        """The create (``name``) or update body; an update that does not manage tags keeps the stack's tags
+        (Heat's PUT clears tags it is not sent)."""
+        tags = desired["tags"]
+        if tags is None and current is not None:
+            tags = parse_tags(current.get("tags"))
         return stack_payload(name=name, template=desired["template"], files=desired["files"],
-                             environment=desired["environment"], parameters=desired["parameters"], tags=desired["tags"],
+                             environment=desired["environment"], parameters=desired["parameters"], tags=tags,
                              timeout=desired["timeout"], rollback=desired["rollback"])
+
+    def _masked_environment(self, env):
+        """An environment as compared and shown: without ``parameters`` (compared as parameters), hidden defaults
+        masked."""
+        out = normalise_environment(dict((k, v) for k, v in (env or {}).items() if k != "parameters"))
+        defaults = out.get("parameter_defaults")
+        if isinstance(defaults, dict):
+            out["parameter_defaults"] = dict((key, HIDDEN_VALUE if key in self.hidden_names else value)
+                                             for key, value in defaults.items())
+        return out
 
     def definition(self, desired):
         """The desired definition, as shown in the diff (secrets masked)."""
         out = dict(template=desired["template"],
                    parameters=mask_parameters(desired["compared_parameters"], self.declarations, self.secret_names))
         if desired["environment"] is not None:
-            out["environment"] = normalise_environment(dict((k, v) for k, v in desired["environment"].items()
-                                                            if k != "parameters"))
+            out["environment"] = self._masked_environment(desired["environment"])
         if desired["files"]:
             out["files"] = desired["files"]
         for key in ("tags", "timeout", "rollback"):
@@ -474,10 +505,23 @@ class StackModule(FleetopsModule):
         if desired["environment"] is not None:
             stored_env = self.api.get_environment(name, stack_id)
             if stored_env is not None:
-                want = normalise_environment(dict((k, v) for k, v in desired["environment"].items() if k != "parameters"))
-                have = normalise_environment(dict((k, v) for k, v in stored_env.items() if k != "parameters"))
+                # Heat shows hidden values of parameter_defaults as ******: such a default cannot be compared.
+                stored_defaults = stored_env.get("parameter_defaults") or {}
+                masked = set(key for key, value in stored_defaults.items() if value == HIDDEN_VALUE)
+                want = self._masked_environment(desired["environment"])
+                have = self._masked_environment(stored_env)
+                for section in (want, have):
+                    defaults = section.get("parameter_defaults")
+                    if isinstance(defaults, dict):
+                        section["parameter_defaults"] = dict((key, HIDDEN_VALUE if key in masked else value)
+                                                             for key, value in defaults.items())
+                hidden_defaults = sorted(key for key in (desired["environment"].get("parameter_defaults") or {})
+                                         if key in masked or key in self.hidden_names)
+                hidden = sorted(set(hidden) | set(hidden_defaults))
                 before["environment"] = have
                 if canonical(want) != canonical(have):
+                    changes.append("environment")
+                elif hidden_defaults and self.params["update_hidden_parameters"]:
                     changes.append("environment")
 
         if desired["files"]:
@@ -500,7 +544,7 @@ class StackModule(FleetopsModule):
             before["rollback"] = view.get("rollback")
             if before["rollback"] is not desired["rollback"]:
                 changes.append("rollback")
-        return sorted(changes), hidden, before
+        return sorted(set(changes)), hidden, before
 
     def predicted(self, desired, stack=None):
         """The stack check mode predicts."""
@@ -530,9 +574,21 @@ class StackModule(FleetopsModule):
                 self.fail("The template is invalid: %s" % (exc.message or exc.describe()), error=exc.to_dict())
             raise
 
+    def preview(self, stack, desired):
+        """Check mode on an existing stack: Heat's update preview, as ``resource_changes`` (None without it)."""
+        if not self.params["preview"]:
+            return None
+        changes = self.api.preview_update(stack["stack_name"], stack["id"], self.payload(desired, current=stack))
+        if changes is None:
+            self.warn("The orchestration service does not offer the update preview (PUT .../stacks/{name}/{id}/preview): "
+                      "check mode only compares the definition and cannot say which resources would change.")
+            return None
+        return resource_changes_view(changes)
+
     # ------------------------------------------------------------------------------------------ states
 
     def run(self):
+        check_stack_name(self.params["name"])
         if self.params["wait_timeout"] < 0:
             raise ConfigurationError("wait_timeout must be zero or more seconds.")
         if self.params["state"] == "absent":
@@ -549,14 +605,57 @@ class StackModule(FleetopsModule):
             stack = self._settle(stack, SETTLED + (None,))
         return stack
 
+    # ---- operations this task starts, and waiting for them (not for any *_COMPLETE)
+
+    @staticmethod
+    def _is_ours(current, before, actions, seen):
+        """Whether ``current`` shows the operation this task started: its action, and a newer ``updated_time`` or
+        an ``*_IN_PROGRESS`` (Heat's legacy engine can still show the previous status on the first poll)."""
+        status = current.get("stack_status") or ""
+        if status.split("_", 1)[0] not in actions:
+            return False
+        if seen or in_progress(status):
+            return True
+        return current.get("updated_time") != before.get("updated_time") or status != before.get("stack_status")
+
+    def _wait_operation(self, stack, actions, targets):
+        """Wait for the operation this task started on ``stack`` (``actions``) to reach ``targets``."""
+        seen = []
+        grace = [None]
+
+        def status_of(obj):
+            if self._is_ours(obj, stack, actions, bool(seen)):
+                seen.append(True)
+                return obj.get("stack_status")
+            # A settled status of the same action and time stamp after a while: the operation was too quick to see.
+            if grace[0] is None:
+                grace[0] = time.monotonic()
+            status = obj.get("stack_status") or ""
+            if status.split("_", 1)[0] in actions and time.monotonic() - grace[0] > OPERATION_GRACE:
+                return status
+            return "PENDING (%s, previous operation)" % status
+        return self._settle(stack, targets, status_of=status_of)
+
+    def _operation_started(self, stack, actions):
+        """Read back after a write whose answer may be lost: did the operation start (or the stack go)?"""
+        current = self.api.get_stack(stack["stack_name"], stack["id"])
+        if current is None:
+            return "DELETE" in actions
+        return self._is_ours(current, stack, actions, False)
+
     def delete(self, stack):
-        deleted = self.api.delete_stack(stack["stack_name"], stack["id"])
-        if deleted and self.params["wait"]:
-            self._settle(stack, (None, "DELETE_COMPLETE"))
+        name, stack_id = stack["stack_name"], stack["id"]
+        sent = self.confirmed_write(lambda: self.api.delete_stack(name, stack_id),
+                                    lambda: self._operation_started(stack, ("DELETE",)))
+        if sent is False:
+            return False
+        if self.params["wait"]:
+            self._wait_operation(stack, ("DELETE",), (None,))
+        return True
 
     def absent(self):
         stack = self.find()
-        if stack is None or stack.get("stack_status") == "DELETE_COMPLETE":
+        if stack is None:
             self.exit(changed=False, before={}, after={}, stack={}, recreated=False)
         before = self._view(stack)
         if not self.check_mode:
@@ -572,8 +671,7 @@ class StackModule(FleetopsModule):
             if self.check_mode:
                 self.exit(changed=True, before=self._view(stack), after=self.definition(desired),
                           stack=self.predicted(desired), changes=["status"], hidden_parameters=[], recreated=True)
-            if self.api.delete_stack(stack["stack_name"], stack["id"]):
-                self._settle(stack, (None, "DELETE_COMPLETE"))
+            self.delete(dict(stack, **{"stack_name": stack["stack_name"]}))
             stack, recreated = None, True
         if stack is None:
             self.create(desired, recreated)
@@ -586,13 +684,21 @@ class StackModule(FleetopsModule):
                       hidden_parameters=hidden, recreated=False)
         self.validate(desired)
         if self.check_mode:
+            resource_changes = self.preview(stack, desired)
+            extra = {}
+            if resource_changes is not None:
+                after = dict(after, resource_changes=resource_changes)
+                extra["resource_changes"] = resource_changes
             self.exit(changed=True, before=before, after=after, stack=self.predicted(desired, stack), changes=changes,
-                      hidden_parameters=hidden, recreated=False)
-        self.api.update_stack(stack["stack_name"], stack["id"], self.payload(desired))
+                      hidden_parameters=hidden, recreated=False, **extra)
+        name, stack_id = stack["stack_name"], stack["id"]
+        payload = self.payload(desired, current=stack)
+        self.confirmed_write(lambda: self.api.update_stack(name, stack_id, payload),
+                             lambda: self._operation_started(stack, UPDATE_ACTIONS))
         if self.params["wait"]:
-            result = self._settle(stack, ("UPDATE_COMPLETE",))
+            result = self._wait_operation(stack, UPDATE_ACTIONS, ("UPDATE_COMPLETE",))
         else:
-            result = self.api.get_stack(stack["stack_name"], stack["id"])
+            result = self.api.get_stack(name, stack_id)
         self.exit(changed=True, before=before, after=after, stack=self._view(result), changes=changes,
                   hidden_parameters=hidden, recreated=False)
 

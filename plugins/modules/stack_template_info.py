@@ -100,7 +100,9 @@ template_info:
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError
 from ansible_collections.fleetops.cloud.plugins.module_utils.heat import (
-    HeatApi, Loader, fetch_text, validate_payload, validation_view)
+    HIDDEN_VALUE, HeatApi, validate_payload, validation_view)
+from ansible_collections.fleetops.cloud.plugins.module_utils.heat_templates import (
+    TEMPLATE_SOURCES_SPEC, Loader, TemplatePolicy, hidden_names, hidden_values)
 
 
 class StackTemplateInfoModule(FleetopsModule):
@@ -112,6 +114,8 @@ class StackTemplateInfoModule(FleetopsModule):
                 template_url=dict(type="str"),
                 files=dict(type="dict"),
                 environment=dict(type="raw"),
+                template_sources=dict(type="dict", options=TEMPLATE_SOURCES_SPEC),
+                base_dir=dict(type="path"),
             ),
             mutually_exclusive=[("template", "template_url")],
             required_one_of=[("template", "template_url")],
@@ -119,15 +123,17 @@ class StackTemplateInfoModule(FleetopsModule):
         )
         self.api = HeatApi(self.client)
 
-    def _fetch(self, url):
-        return fetch_text(url, validate_certs=self.params.get("validate_certs", True), ca_path=self.params.get("ca_path"),
-                          timeout=self.params.get("api_timeout") or 60)
-
     def run(self):
-        loader = Loader(fetch_url=self._fetch)
-        template, source = loader.load_template(self.params["template"], self.params["template_url"])
-        files = loader.collect_files(template, source, self.params["files"])
-        environment = loader.load_environment(self.params["environment"])
+        params = self.params
+        loader = Loader(TemplatePolicy.from_params(params["template_sources"]),
+                        validate_certs=params.get("validate_certs", True), ca_path=params.get("ca_path"),
+                        timeout=params.get("api_timeout") or 60, base_dir=params["base_dir"])
+        template, source = loader.load_template(params["template"], params["template_url"])
+        files = loader.collect_files(template, source, params["files"])
+        environment = loader.load_environment(params["environment"], source, files)
+        hidden = hidden_names(template, files)
+        for value in hidden_values(hidden, None, environment):
+            self.add_secret(value)
         try:
             body = self.api.validate(validate_payload(template, files, environment))
         except ApiError as exc:
@@ -135,6 +141,18 @@ class StackTemplateInfoModule(FleetopsModule):
                 self.fail("The template is invalid: %s" % (exc.message or exc.describe()), error=exc.to_dict())
             raise
         info = validation_view(body)
+        # Heat's validate echoes hidden (NoEcho) parameter values in clear: mask them, and never print them.
+        for decl in info["parameters"].values():
+            if isinstance(decl, dict) and str(decl.get("NoEcho", "")).lower() == "true":
+                for key in ("Value", "Default"):
+                    if decl.get(key) not in (None, ""):
+                        self.add_secret(str(decl[key]))
+                        decl[key] = HIDDEN_VALUE
+        for section in ("parameters", "parameter_defaults"):
+            values = info["environment"].get(section) if isinstance(info["environment"], dict) else None
+            if isinstance(values, dict):
+                info["environment"][section] = dict((key, HIDDEN_VALUE if key in hidden else value)
+                                                    for key, value in values.items())
         info["files"] = sorted(files)
         self.exit(changed=False, template_info=info)
 

@@ -887,6 +887,11 @@ class ClusterTask(object):
             if self.api.get_fleet(fleet) is not None:
                 return fleet
         found = self.lookups.fleet_ids().get(fleet)
+        if found is None and self.check_mode:
+            # A fleet that an earlier task of the same check run would create is predicted, not refused.
+            self.module.warn("fleet %r does not exist (yet): check mode predicts the cluster in it; a real run fails "
+                             "unless an earlier task creates it" % fleet)
+            return fleet
         if found is None:
             raise ClusterFailed("fleet: no UCS fleet is named (or has the id) %r; create it first with "
                                 "fleetops.cloud.ucs_fleet" % fleet)
@@ -908,6 +913,11 @@ class ClusterTask(object):
         resolved = bindings_from_refs(policies, lookup)
         if resolved is None:
             missing = sorted(set(ref for entry in policies for ref in entry["policies"] if ref not in lookup))
+            if self.check_mode:
+                self.module.warn("policies %s do not exist (yet): check mode predicts the bindings; a real run fails "
+                                 "unless an earlier task creates them" % ", ".join(repr(n) for n in missing))
+                lookup = dict(lookup, **dict((ref, ref) for ref in missing))
+                return bindings_from_refs(policies, lookup)
             raise ClusterFailed("policies: no UCS permission policy is named (or has the id) %s"
                                 % ", ".join(repr(n) for n in missing))
         return resolved

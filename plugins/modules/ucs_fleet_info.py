@@ -61,7 +61,7 @@ fleets:
       sample: {"name": "production", "uid": "6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"}
     spec:
       description:
-        - C(description), C(ruleNamespaces) (the namespaces the fleet's policies are bound to, as strings), C(federationId),
+        - C(description), C(ruleNamespaces) (the policy bindings), C(federationId),
           C(federationVersion), C(dnsSuffix),
           C(federationExpirationTimestamp) and C(policyId) when set.
       type: dict
@@ -81,14 +81,21 @@ fleets:
     policy_namespaces:
       description:
         - The namespaces the fleet's permission policies are bound to, from C(spec.ruleNamespaces), de-duplicated.
-        - UCS reports a fleet's bindings only as these namespace names (an array of strings, per the API reference);
-          it does not say which policies are bound, so this module cannot return the policy ids of a fleet's bindings.
-          M(fleetops.cloud.ucs_fleet) returns them (RV(fleetops.cloud.ucs_fleet#module:fleet.applied_policies)) in the
-          run that applies them.
+        - UCS reports a fleet's bindings either with their policy ids (C([{rules: [{ruleID, ruleName}], namespaces}]), the
+          form Huawei's Terraform provider reads) or, as the API reference's table 3-155 says, as namespace names only;
+          both are read.
       type: list
       elements: str
       returned: success
       sample: [default, kube-system]
+    policies:
+      description:
+        - The policy bindings, as C([{policies, namespaces}]) with policy ids (one entry per set of namespaces), when UCS
+          reports the policy ids.
+      type: list
+      elements: dict
+      returned: when UCS reports policy ids
+      sample: [{"policies": ["3dcdef78-65bb-11ee-bdf2-0255ac100033"], "namespaces": ["default"]}]
 '''
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
@@ -101,10 +108,12 @@ class FleetInfoModule(FleetopsModule):
         self.api = UcsApi(self.client)
 
     def run(self):
-        fleets = self.api.list_fleets()
         name = self.params.get("name")
         if name is not None:
-            fleets = [f for f in fleets if f["metadata"].get("name") == name]
+            found = self.api.find_fleet_by_name(name)
+            fleets = [found] if found is not None else []
+        else:
+            fleets = self.api.list_fleets()
         if not fleets:
             return self.exit(changed=False, fleets=[])
         if len(fleets) == 1:

@@ -12,8 +12,15 @@ description:
   - Downloads the kubeconfig of the federation (Karmada API server) of a UCS fleet and writes it to O(dest)
     atomically with mode C(0600).
   - The federation is reached through a network connection (a VPC endpoint, which is billed). UCS cannot list
-    the connections of a fleet, so the module first asks for the kubeconfig alone and creates the connection
-    only when UCS answers that there is none; it never creates a second one.
+    the connections of a fleet, so the module first asks for the kubeconfig alone (C(POST .../kubeconfig), source
+    3.2.16). When UCS refuses it with a 4xx (other than 401, 403, 429; the wording of the answer is never read)
+    and O(vpc_id) and O(subnet_id) are given, the module creates the connection (C(POST .../connection), 3.2.15)
+    and asks for the kubeconfig once more. A refused connection (for example because it exists already) is
+    tolerated: the second kubeconfig answer decides.
+  - "Calls that mint a new credential: C(POST .../kubeconfig) (each answer carries a new certificate) and
+    C(POST .../cert) (3.2.14, connection and kubeconfig in one call; the module does not use it). They are sent once
+    and never re-sent automatically: after a lost answer the task fails and says so. A repeat run mints none while
+    O(dest) holds a valid kubeconfig of the fleet (no API call at all)."
   - When O(dest) already holds a kubeconfig written by this module for the same fleet whose certificate is still
     valid for at least O(min_valid_days) days, nothing is done and no API call is made (unless O(force=true)).
   - To recognise its own file without an API call, the module records the fleet (name and id) and the expiry in the
@@ -81,10 +88,9 @@ EXAMPLES = r'''
   fleetops.cloud.ucs_fleet_federation:
     fleet: production
 
-- name: Kubeconfig of the federation, valid 30 days
+- name: Kubeconfig of the federation, valid 30 days (the connection goes into the VPC of the credentials' project)
   fleetops.cloud.ucs_fleet_kubeconfig:
     fleet: production
-    connection_project_id: 08d44be1ef00d22e2f6fc0061f54a2f1
     vpc_id: 11c9fe72-5a90-4295-bcfe-774726fb9066
     subnet_id: 0de91d89-1e06-4e24-b371-35d5d3d3779b
     duration: 30
@@ -151,11 +157,13 @@ except ImportError:  # pragma: no cover - PyYAML ships with ansible-core
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
-from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi
+from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
+    UcsApi, check_resource_name, is_predicted_id, is_uuid)
 
 MARKER = "fleetops.cloud/fleet"
-# Words in an error of the kubeconfig-only call that mean "this fleet has no network connection yet".
-_NO_CONNECTION_WORDS = ("connection", "vpcep", "endpoint")
+# Refusals of the kubeconfig-only call that may mean "no network connection yet": every 4xx but those about the
+# caller (401, 403) or the rate (429). The wording of the error is never read.
+_NOT_CONNECTION_STATUSES = (401, 403, 429)
 
 
 def utcnow():
@@ -262,12 +270,13 @@ def read_existing(path):
             "mode": os.stat(path).st_mode & 0o7777}
 
 
-def is_no_connection_error(exc):
-    """True when an error of the kubeconfig-only call means the fleet has no network connection yet."""
-    if exc.status not in (400, 404, 409, 412):
-        return False
-    text = ("%s %s" % (exc.code or "", exc.message or "")).lower()
-    return any(word in text for word in _NO_CONNECTION_WORDS)
+def may_lack_connection(exc):
+    """True when a refusal of the kubeconfig-only call may come from a fleet without a network connection.
+
+    Decided from the status alone (a 4xx other than 401/403/429): the documents give no code that says so, and the
+    table wording (``UCS.01080001`` "Failed to obtain the federation information.") does not name the connection.
+    """
+    return exc.status is not None and 400 <= exc.status < 500 and exc.status not in _NOT_CONNECTION_STATUSES
 
 
 def write_atomically(path, text):
@@ -318,6 +327,49 @@ class KubeconfigModule(FleetopsModule):
         expires = existing.get("expires")
         return bool(expires) and expires - utcnow() >= datetime.timedelta(days=self.params["min_valid_days"])
 
+    def mint(self, fleet_id, name):
+        """``POST .../kubeconfig``: mints a credential, so it is sent once and never again by this task."""
+        try:
+            return self.api.download_fleet_kubeconfig(fleet_id, self.params["duration"])
+        except OutcomeUnknownError:
+            self.fail("The answer to the kubeconfig request for the fleet '%s' was lost: UCS may have issued a "
+                      "kubeconfig that nobody received. It was not asked again (each request mints a new "
+                      "credential); run the task again to get one." % name)
+
+    def download(self, fleet_id, name):
+        """The kubeconfig, creating the network connection first when UCS refuses without one.
+
+        Returns ``(body, connection id or None, whether this task (may have) created the connection)``.
+        """
+        try:
+            return self.mint(fleet_id, name), None, False
+        except ApiError as exc:
+            if not may_lack_connection(exc):
+                raise
+            first = exc
+        if not (self.params.get("vpc_id") and self.params.get("subnet_id")):
+            self.fail("UCS refused the kubeconfig of the fleet '%s' (%s). If the fleet has no network connection to "
+                      "its federation yet, give vpc_id and subnet_id (and connection_project_id) to create one."
+                      % (name, first.full_message()), error=first.to_dict())
+        project_id = self.params.get("connection_project_id") or self.params.get("project_id") or self.client.project_id
+        connection_id, attempted = None, True
+        try:
+            connection_id = self.api.create_fleet_connection(fleet_id, project_id, self.params["vpc_id"],
+                                                             self.params["subnet_id"])
+        except OutcomeUnknownError:
+            pass  # may exist now: the kubeconfig call below tells
+        except ApiError as exc:
+            if not may_lack_connection(exc):
+                raise
+            # Refused, for example because the connection exists already: the kubeconfig call below tells.
+            attempted = False
+        try:
+            return self.mint(fleet_id, name), connection_id, attempted
+        except ApiError as exc:
+            self.fail("UCS refused the kubeconfig of the fleet '%s' (%s), before and after the attempt to create its "
+                      "network connection in VPC %s." % (name, exc.full_message(), self.params["vpc_id"]),
+                      error=exc.to_dict(), first_error=first.to_dict())
+
     def run(self):
         if not HAS_YAML:
             self.fail("PyYAML is needed to write the kubeconfig.")
@@ -339,7 +391,17 @@ class KubeconfigModule(FleetopsModule):
                              fleet={"name": existing.get("fleet_name"), "id": existing.get("fleet_id")},
                              connection_created=False, connection_id=None)
 
-        fleet = self.api.resolve_fleet(self.params["fleet"])
+        if is_predicted_id(self.params["fleet"]):
+            # Check mode, a fleet an earlier task of this check run would create: nothing to look up.
+            if not self.check_mode:
+                raise ConfigurationError("fleet %r is a placeholder from a check-mode run, not a fleet id."
+                                         % self.params["fleet"])
+            fleet = {"metadata": {"name": self.params["fleet"].split(" ", 2)[-1], "uid": self.params["fleet"]}}
+        else:
+            problem = None if is_uuid(self.params["fleet"]) else check_resource_name(self.params["fleet"], "fleet", "fleet")
+            if problem:
+                raise ConfigurationError(problem + ".")
+            fleet = self.api.resolve_fleet(self.params["fleet"])
         fleet_id = fleet["metadata"]["uid"]
         fleet_ref = {"name": fleet["metadata"].get("name"), "id": fleet_id}
         if self.check_mode:
@@ -348,32 +410,8 @@ class KubeconfigModule(FleetopsModule):
             return self.exit(changed=True, before=before, after=after, dest=dest, server=None, context=None,
                              expires_at=after["expires_at"], fleet=fleet_ref, connection_created=False, connection_id=None)
 
-        connection_id = None
-        lost = False
-        try:
-            body = self.api.download_fleet_kubeconfig(fleet_id, self.params["duration"])
-        except ApiError as exc:
-            if not is_no_connection_error(exc):
-                raise
-            if not (self.params.get("vpc_id") and self.params.get("subnet_id")):
-                self.fail("The fleet '%s' has no network connection to its federation yet (%s). Give vpc_id and "
-                          "subnet_id (and connection_project_id) to create one." % (fleet_ref["name"], exc.message),
-                          error=exc.to_dict())
-            project_id = self.params.get("connection_project_id") or self.params.get("project_id") or self.client.project_id
-            lost = False
-            try:
-                connection_id = self.api.create_fleet_connection(fleet_id, project_id, self.params["vpc_id"],
-                                                                 self.params["subnet_id"])
-            except OutcomeUnknownError:
-                # Never create a second connection: if this one exists, the download below works.
-                lost = True
-            try:
-                body = self.api.download_fleet_kubeconfig(fleet_id, self.params["duration"])
-            except ApiError as exc:
-                if lost and is_no_connection_error(exc):
-                    self.fail("The creation of the network connection of the fleet '%s' may not have happened (the "
-                              "response was lost) and the fleet still has none; run the task again." % fleet_ref["name"])
-                raise
+        body, connection_id, connection_created = self.download(fleet_id, fleet_ref["name"])
+        self.add_secret(body)  # the credentials inside never reach a message or a result
         downloaded_at = utcnow()
         config = parse_kubeconfig(body)
         if config is None:
@@ -390,7 +428,7 @@ class KubeconfigModule(FleetopsModule):
             self.fail("Cannot write the kubeconfig to %s: %s." % (dest, exc.strerror or exc.__class__.__name__))
         after = {"dest": dest, "exists": True, "fleet": fleet_ref["name"], "expires_at": iso(expires), "server": server}
         return self.exit(changed=True, before=before, after=after, dest=dest, server=server, context=context,
-                         expires_at=iso(expires), fleet=fleet_ref, connection_created=connection_id is not None or lost,
+                         expires_at=iso(expires), fleet=fleet_ref, connection_created=connection_created,
                          connection_id=connection_id)
 
 

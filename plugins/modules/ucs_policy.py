@@ -11,7 +11,10 @@ version_added: 0.1.0
 description:
   - Create, update and delete permission policies (C(rules)) of Huawei Cloud UCS (Ubiquitous Cloud Native Service).
   - A policy is found by its exact O(name); names are unique per account. UCS has no call to read one policy,
-    so the module reads the full (paged) list.
+    so the module reads the list (one call: the list's C(limit) defaults to -1, everything; pages are followed only
+    when a server caps them, and the search stops at the first match).
+  - O(name) must be non-empty, at most 255 characters, without control characters or C(/); the UCS reference states
+    no other rule for policy names, so UCS judges the rest.
   - Only the options that are set are compared; the order of O(iam_user_ids), of O(contents) and of the verbs and
     resources inside each content does not matter.
   - The policies are then bound to fleets with M(fleetops.cloud.ucs_fleet) (O(fleetops.cloud.ucs_fleet#module:policies))
@@ -134,7 +137,9 @@ policy:
           returned: success
           sample: ops-readonly
         uid:
-          description: Id of the policy (absent in check mode before creation).
+          description:
+            - Id of the policy. In check mode, a policy to be created has the placeholder C((predicted\) policy <name>),
+              which M(fleetops.cloud.ucs_fleet) accepts in the same check run.
           type: str
           returned: success
           sample: 3dcdef78-65bb-11ee-bdf2-0255ac100033
@@ -182,7 +187,7 @@ import json
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError, OutcomeUnknownError
-from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, policy_spec
+from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, check_resource_name, policy_spec, predicted_id
 
 
 def canonical_contents(contents):
@@ -196,6 +201,9 @@ def canonical_contents(contents):
 
 def validate_policy_options(params):
     """Check the options before any API call; raises ConfigurationError."""
+    problem = check_resource_name(params.get("name"), "permission policy")
+    if problem:
+        raise ConfigurationError(problem + ".")
     if params.get("state") != "present":
         return
     contents = params.get("contents")
@@ -267,7 +275,8 @@ class PolicyModule(FleetopsModule):
         if current is None:
             if desired.get("type") == "custom" and not desired.get("contents"):
                 raise ConfigurationError("contents is required to create the custom policy '%s' (type=custom)." % name)
-            predicted = {"metadata": {"name": name}, "spec": copy.deepcopy(desired)}
+            # The placeholder id lets later tasks of the same check run (ucs_fleet bindings) use the policy.
+            predicted = {"metadata": {"name": name, "uid": predicted_id("policy", name)}, "spec": copy.deepcopy(desired)}
             if self.check_mode:
                 return self.exit(changed=True, before=None, after=predicted, policy=predicted)
             try:

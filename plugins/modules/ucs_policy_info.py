@@ -76,10 +76,12 @@ class PolicyInfoModule(FleetopsModule):
         self.api = UcsApi(self.client)
 
     def run(self):
-        policies = self.api.list_policies()
         name = self.params.get("name")
         if name is not None:
-            policies = [p for p in policies if p["metadata"].get("name") == name]
+            found = self.api.find_policy_by_name(name)
+            policies = [found] if found is not None else []
+        else:
+            policies = self.api.list_policies()
         self.exit(changed=False, policies=policies)
 
 

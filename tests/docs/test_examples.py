@@ -38,9 +38,9 @@ FILES = os.path.join(ROOT, "tests", "docs", "files")
 # Names a user never has: the emulator's test hooks and the integration targets' variables.
 TEST_ONLY = ("emulator_base", "fleetops_auth", "web_params", "FLEETOPS_EMULATOR_BASE", "integration_config",
              "/_emulator/", "hw_access_key", "hw_secret_key", "hw_project_id", "hw_domain_id")
-# The secrets a user keeps in a vault; the examples name them vault_* (and the account's own keys and password,
-# vault_hw_access_key / vault_hw_secret_key / vault_hw_password, are the emulator's).
-VAULT = {"vault_db_password": "example-db-password", "vault_cromwell_db_password": "example-cromwell-password"}
+# The secrets a user keeps in a vault; the examples name them vault_*: each gets a placeholder, except the
+# account's own keys and password (vault_hw_access_key, vault_hw_secret_key, vault_hw_password): the emulator's.
+VAULT_NAME = re.compile(r"\bvault_\w+")
 # Members whose kubeconfig a user of an attached cluster has (files/<name>.kubeconfig).
 MEMBERS = ("edge-sh-1", "edge-bj-1", "edge-1", "edge-2")
 # A user's story: what a module's example needs, an earlier module's example makes.
@@ -89,7 +89,8 @@ def page_examples(page):
                 found.append(("playbook", body, line))
             elif _is_inventory(data):
                 found.append(("inventory", body, line))
-        elif lang in ("console", "shell", "bash", "sh"):
+        elif lang in ("console", "shell", "bash", "sh") and "emulator_ctl.py" not in body:
+            # (a block that starts the emulator is the by-hand demo: test_getting_started.py runs it verbatim)
             for command in _commands(body):
                 if command.startswith(("ansible-playbook ", "ansible-inventory ")) and "..." not in command:
                     found.append(("command", command, line))
@@ -160,7 +161,9 @@ def project(tmp_path, emulator):
             "users": [{"name": name, "user": {"token": "member-token"}}],
             "contexts": [{"name": name, "context": {"cluster": name, "user": name}}]}))
     (tmp_path / "home").mkdir()
-    vault = dict(VAULT, vault_hw_access_key=emulator["env"]["HW_ACCESS_KEY"],
+    names = set(VAULT_NAME.findall("\n".join(text for where, text in _all_example_texts())))
+    vault = dict(dict((name, "example-%s" % name[6:].replace("_", "-")) for name in names),
+                 vault_hw_access_key=emulator["env"]["HW_ACCESS_KEY"],
                  vault_hw_secret_key=emulator["env"]["HW_SECRET_KEY"],
                  vault_hw_password=emulator["env"]["HW_USER_PASSWORD"])
     (tmp_path / "vault.yml").write_text(yaml.safe_dump(vault))
@@ -200,7 +203,7 @@ def _all_example_texts():
 
 @pytest.mark.parametrize("where,text", list(_all_example_texts()), ids=lambda v: v if "\n" not in v else "")
 def test_no_test_only_variables(where, text):
-    used = [name for name in TEST_ONLY if name in text]
+    used = [name for name in TEST_ONLY if re.search(r"(?<![\w/])%s(?![\w])" % re.escape(name), text)]
     assert not used, "%s uses what only the tests have: %s" % (where, used)
 
 
@@ -269,3 +272,49 @@ def test_page_examples(page, emulator, collections, tmp_path):
             for mode in (["--check", "--diff"], []):
                 result = run(playbook_cmd(*(extra + mode + [path.name])), cwd, emulator, collections)
                 assert_ran(result, "%s:%s (playbook%s)" % (page, line, ", --check --diff" if mode else ""))
+
+
+def _local_hosts_without_interpreter(node, inherited=False, path="all"):
+    """Hosts and groups of a static inventory that connect locally without ansible_python_interpreter."""
+    missing = []
+    if not isinstance(node, dict):
+        return missing
+    group_vars = node.get("vars") or {}
+    inherited = inherited or "ansible_python_interpreter" in group_vars
+    group_local = group_vars.get("ansible_connection") == "local"
+    for host, host_vars in (node.get("hosts") or {}).items():
+        host_vars = host_vars or {}
+        local = group_local or host_vars.get("ansible_connection") == "local"
+        if local and not (inherited or "ansible_python_interpreter" in host_vars):
+            missing.append("%s/%s" % (path, host))
+    for name, child in (node.get("children") or {}).items():
+        missing += _local_hosts_without_interpreter(child, inherited, "%s/%s" % (path, name))
+    return missing
+
+
+def _static_inventories():
+    for page in PAGES:
+        for kind, text, line in page_examples(page):
+            data = yaml.safe_load(text) if kind == "inventory" else None
+            if data and "plugin" not in data:
+                yield "%s:%s" % (page, line), data, {}
+    for hosts in glob.glob(os.path.join(ROOT, "playbooks", "inventories", "*", "hosts.yml")) + glob.glob(
+            os.path.join(ROOT, "extensions", "molecule", "*", "inventory", "hosts.yml")):
+        with open(hosts) as handle:
+            data = yaml.safe_load(handle)
+        all_vars = os.path.join(os.path.dirname(hosts), "group_vars", "all.yml")
+        group_all = {}
+        if os.path.isfile(all_vars):
+            with open(all_vars) as handle:
+                group_all = yaml.safe_load(handle) or {}
+        yield os.path.relpath(hosts, ROOT), data, group_all
+
+
+@pytest.mark.parametrize("where,data,group_all", list(_static_inventories()), ids=lambda v: v if isinstance(v, str) else "")
+def test_local_hosts_run_the_playbook_python(where, data, group_all):
+    """ansible_connection: local without ansible_playbook_python runs the modules with whatever python3 is first
+    on the PATH, which may not have requests."""
+    if "ansible_python_interpreter" in group_all:
+        return
+    missing = _local_hosts_without_interpreter(data.get("all", data))
+    assert not missing, "%s: local hosts without ansible_python_interpreter: %s" % (where, missing)

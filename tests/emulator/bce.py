@@ -184,6 +184,9 @@ def _pool_status(state, pool):
         return pool["status"]
     if state.elapsed(pool["_created"]) < POOL_INSTALL_DELAY:
         return "Installing"
+    # Installed: latched, so that a later change of --speed never sends the pool back to "Installing".
+    pool["_unknown_statuses"] = False
+    pool["status"] = "Available"
     return "Available"
 
 

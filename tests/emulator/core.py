@@ -408,12 +408,14 @@ class Emulator(object):
             sys.stderr.write("emulator: %s\n" % msg)
             sys.stderr.flush()
 
-    def record(self, method, service, path, query, status, write, auth_kind, fault):
+    def record(self, method, service, path, query, status, write, auth_kind, fault, route=None, raw_path=None):
+        """One log entry; ``route`` is the pattern of the handler that answered (None: no handler, or a fault that
+        answered before it), ``raw_path`` the path as it arrived (still percent-encoded)."""
         with self.log_lock:
             self.seq += 1
             self.log.append({"seq": self.seq, "time": time.time(), "method": method, "service": service,
                              "path": path, "query": query, "status": status, "write": write,
-                             "auth": auth_kind, "fault": fault})
+                             "auth": auth_kind, "fault": fault, "route": route, "raw_path": raw_path})
             if len(self.log) > 100000:
                 del self.log[:10000]
 
@@ -710,7 +712,8 @@ class Handler(BaseHTTPRequestHandler):
             # the backend's status: for a fault answered after the request was applied, what the backend said
             log["status"] = log.get("applied_status", status)
             # record before answering, so a client that reads the log right after its call sees it
-            emulator.record(method, service, spath, query, log["status"], write, log["auth"], log["fault"])
+            emulator.record(method, service, spath, query, log["status"], write, log["auth"], log["fault"],
+                            log.get("route"), raw_path)
             recorded = True
             if action == "drop":
                 self._drop(rst=False)
@@ -720,7 +723,8 @@ class Handler(BaseHTTPRequestHandler):
                 self._send(status, rbody, headers, head_only=method == "HEAD")
         finally:
             if not recorded:
-                emulator.record(method, service, spath, query, log["status"], write, log["auth"], log["fault"])
+                emulator.record(method, service, spath, query, log["status"], write, log["auth"], log["fault"],
+                                log.get("route"), raw_path)
 
     def _dispatch(self, req, write, log):
         """(action, status, body, headers); action is send, drop (lost response) or reset."""
@@ -737,6 +741,10 @@ class Handler(BaseHTTPRequestHandler):
             # a gateway that forwarded the request, got it applied, and still answers a 5xx
             applied_status = int(fault.kind[len(faults_mod.APPLIED_PREFIX):])
             log["fault"] = fault.kind
+        elif fault and fault.kind == "echo":
+            log["fault"] = "echo"
+            err = faults_mod.echo_error(req.service, req.method, req.raw_path, req.raw_query, req.headers, req.body)
+            return "send", err.status, err.body, {}
         elif fault and fault.kind not in ("latency", "lost"):
             log["fault"] = fault.kind
             if fault.kind == "reset":
@@ -758,6 +766,7 @@ class Handler(BaseHTTPRequestHandler):
             err = service_error(req.service, 404, code, "No requested resources found: %s %s" % (req.method, req.path))
             return "send", err.status, err.body, {}
         req.params = params
+        log["route"] = route.pattern
         status, rbody, headers = self._call(route, req, write)
         if fault and fault.kind == "lost":
             log["fault"] = "lost"

@@ -12,7 +12,8 @@ Spec syntax (also for ``PUT /_emulator/faults``), comma separated ``key=value`` 
                  without forwarding: nothing applied), ``reset`` (socket closed with a TCP reset, no answer),
                  ``latency`` (sleep ``latency`` seconds, then answer normally), and what gateways do after the
                  backend applied the request: ``applied500``, ``applied502``, ``applied503``, ``applied504``
-                 (the request is applied, then answered with that status)
+                 (the request is applied, then answered with that status), and ``echo`` (a 400 whose error
+                 message quotes the whole request, headers and body: an API that echoes what it was sent)
 ``lost``         fraction of eligible *writes* (that were not already faulted) applied and then left unanswered
 ``latency``      seconds slept by the ``latency`` kind (default 0.3)
 ``retry_after``  value of the ``Retry-After`` header of a 429 (default 1)
@@ -29,12 +30,14 @@ with ``--seed`` and the same request sequence faults the same requests.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import json
 import random
 import threading
 
 import core
 
-KINDS = ("429", "500", "502", "503", "504", "reset", "latency", "applied500", "applied502", "applied503", "applied504")
+KINDS = ("429", "500", "502", "503", "504", "reset", "latency", "applied500", "applied502", "applied503", "applied504",
+         "echo")
 # Kinds answered after the request was applied (the status is the digits after the prefix).
 APPLIED_PREFIX = "applied"
 # The default kinds (a spec without ``kinds=``): the faults that are never applied, as before.
@@ -169,6 +172,14 @@ class FaultInjector(object):
             if fault is not None:
                 self.injected += 1
             return fault
+
+
+def echo_error(service, method, raw_path, raw_query, headers, body):
+    """A 400 in the service's format that quotes the request as received (for the secret-leak tests)."""
+    quoted = {"method": method, "path": raw_path, "query": raw_query, "headers": dict(headers.items()),
+              "body": body.decode("utf-8", "replace") if isinstance(body, bytes) else body}
+    return core.service_error(service, 400, "UCS.01000001" if service == "ucs" else "BCE.00000400",
+                              "Invalid request (injected echo): %s" % json.dumps(quoted, sort_keys=True))
 
 
 def fault_error(service, status):

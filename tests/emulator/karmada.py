@@ -53,6 +53,7 @@ from urllib.parse import unquote, urlsplit
 import k8s
 
 STEP_SECONDS = 0.4
+MAX_PASSES = 8
 RESERVED_NAMESPACES = ("karmada-system", "karmada-cluster", "kube-system", "kube-public", "kube-node-lease")
 EXECUTION_PREFIX = "karmada-es-"
 MANAGED_LABEL = "karmada.io/managed"
@@ -719,16 +720,19 @@ def _aggregate(state, store, ctl):
 
 def _reconcile(state, fleet, store):
     ctl = store.setdefault("karmada", {"last": 0.0, "templates": {}, "members": {}})
-    if state.elapsed(ctl["last"]) < STEP_SECONDS:
+    # The passes that would have run since the last request (at most MAX_PASSES: enough to settle everything).
+    passes = min(MAX_PASSES, int(state.elapsed(ctl["last"]) / STEP_SECONDS))
+    if passes < 1:
         return
     ctl["last"] = state.now()
-    _sync_clusters(state, fleet, store, ctl)
-    # Reverse order: each object moves one step per pass, as separate controllers would.
-    _aggregate(state, store, ctl)
-    _execute(state, store, ctl)
-    _bind(state, store, ctl)
-    _schedule(state, store, ctl)
-    _detect(state, store, ctl)
+    for dummy in range(passes):
+        _sync_clusters(state, fleet, store, ctl)
+        # Reverse order: each object moves one step per pass, as separate controllers would.
+        _aggregate(state, store, ctl)
+        _execute(state, store, ctl)
+        _bind(state, store, ctl)
+        _schedule(state, store, ctl)
+        _detect(state, store, ctl)
 
 
 class ControlPlane(object):

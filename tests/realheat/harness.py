@@ -401,6 +401,17 @@ driver = noop
         shutil.rmtree(self.snapshot, ignore_errors=True)
         os.rename(target, self.snapshot)
 
+    def running(self):
+        """The connection facts of an engine started earlier and still running, or None."""
+        pids = self._pids()
+        if not pids or not all(_alive(pid) for pid in pids.values()):
+            return None
+        try:
+            with open(os.path.join(self.run_dir, "info.json")) as handle:
+                return json.load(handle)
+        except (OSError, ValueError):
+            return None
+
     def stop(self):
         """Stop the processes this harness started (by the PIDs it recorded); True when something was stopped."""
         pids = self._pids()

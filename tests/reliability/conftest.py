@@ -109,6 +109,20 @@ class Emulator(object):
         self.http = requests.Session()
         self.token_dir = os.path.join(workdir, "tokens")
 
+    def env(self):
+        """The documented ``HW_*`` environment of this emulator (what a user of the demo exports), plus the two
+        variables the demo inventory reads (``FLEETOPS_EMULATOR_BASE``; ``FLEETOPS_DEMO_DIR`` is the caller's)."""
+        opts = self.auth()
+        names = {"access_key": "HW_ACCESS_KEY", "secret_key": "HW_SECRET_KEY", "domain_id": "HW_DOMAIN_ID",
+                 "domain_name": "HW_DOMAIN_NAME", "project_id": "HW_PROJECT_ID", "project_name": "HW_PROJECT_NAME",
+                 "user_name": "HW_USER_NAME", "password": "HW_USER_PASSWORD", "region": "HW_REGION_NAME",
+                 "token_cache_dir": "HW_TOKEN_CACHE_DIR"}
+        env = dict((var, str(opts[key])) for key, var in names.items())
+        for service in ("iam", "ucs", "bce", "orchestration"):
+            env["HW_%s_ENDPOINT" % service.upper()] = self.info[service]
+        env["FLEETOPS_EMULATOR_BASE"] = self.base
+        return env
+
     def stop(self):
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -234,13 +248,16 @@ def run_playbook(playbook, workdir, extra_vars, inventory=None, forks=5, verbosi
         json.dump(extra_vars, handle)
     if inventory is None:
         inventory = {"all": {"hosts": {"localhost": {}}}}
-    for group in [inventory["all"]] + list(inventory["all"].get("children", {}).values()):
-        for host_vars in group.get("hosts", {}).values():
-            host_vars.setdefault("ansible_connection", "local")
-            host_vars.setdefault("ansible_python_interpreter", sys.executable)
-    inv_path = vars_path.replace("vars-", "inventory-")
-    with open(inv_path, "w", encoding="utf-8") as handle:
-        json.dump(inventory, handle)
+    if isinstance(inventory, str):
+        inv_path = inventory  # an inventory file of the collection (the demo's), used as it is
+    else:
+        for group in [inventory["all"]] + list(inventory["all"].get("children", {}).values()):
+            for host_vars in group.get("hosts", {}).values():
+                host_vars.setdefault("ansible_connection", "local")
+                host_vars.setdefault("ansible_python_interpreter", sys.executable)
+        inv_path = vars_path.replace("vars-", "inventory-")
+        with open(inv_path, "w", encoding="utf-8") as handle:
+            json.dump(inventory, handle)
     bindir = os.path.dirname(sys.executable)
     cmd = [os.path.join(bindir, "ansible-playbook"), "-i", inv_path, "-e", "@" + vars_path, "-f", str(forks)]
     if verbosity:

@@ -142,13 +142,74 @@ CASES = [
     ("auth-negative-retries", "ucs_fleet_info", {"max_retries": -1}, "max_retries"),
     ("auth-validate-certs-bool", "bce_pool_info", {"validate_certs": "perhaps"}, "validate_certs"),
 ]
+# Names, ids and paths of every module (issue 15 items 1 and 9): empty, too long, control characters, "/", "." and
+# "..", and ids that try to walk to another resource. "{{ rel_pool_id }}" etc. are the ids of the setup resources.
+TRAVERSAL = "../clusters/{{ rel_pool_id }}"
+LONG = "n" * 300
+CASES += [
+    ("policy-name-empty", "ucs_policy", {"name": "", "type": "readonly"}, "name"),
+    ("policy-name-slash", "ucs_policy", {"name": "a/b", "type": "readonly"}, "name"),
+    ("policy-name-control", "ucs_policy", {"name": "bad\nname", "type": "readonly"}, "name"),
+    ("policy-info-name-traversal", "ucs_policy_info", {"name": "../rules/{{ rel_policy_id }}"}, "name"),
+    ("fleet-name-empty", "ucs_fleet", {"name": ""}, "name"),
+    ("fleet-name-dotdot", "ucs_fleet", {"name": ".."}, "name"),
+    ("fleet-name-too-long", "ucs_fleet", {"name": LONG}, "name"),
+    ("fleet-name-slash", "ucs_fleet", {"name": "rel-fleet/../x", "description": "d"}, "name"),
+    ("fleet-info-name-traversal", "ucs_fleet_info", {"name": "../clustergroups/{{ rel_fleet_id }}"}, "name"),
+    ("federation-fleet-traversal", "ucs_fleet_federation", {"fleet": "../clustergroups/{{ rel_fleet_id }}"}, "fleet"),
+    ("federation-fleet-empty", "ucs_fleet_federation", {"fleet": ""}, "fleet"),
+    ("kubeconfig-fleet-slash", "ucs_fleet_kubeconfig", {"fleet": "a/b", "dest": "/tmp/x"}, "fleet"),
+    ("cluster-name-empty", "ucs_cluster", {"name": "", "category": "attachedcluster", "type": "privatek8s",
+                                           "country": "DE", "kubeconfig_path": "{{ rel_kubeconfig }}"}, "name"),
+    ("cluster-name-traversal", "ucs_cluster", {"name": "../clustergroups/{{ rel_fleet_id }}", "state": "absent"},
+     "name"),
+    ("cluster-name-too-long", "ucs_cluster", {"name": LONG, "category": "attachedcluster", "type": "privatek8s",
+                                              "country": "DE", "kubeconfig_path": "{{ rel_kubeconfig }}"}, "name"),
+    ("agent-cluster-traversal", "ucs_cluster_agent", {"cluster": "../clustergroups/{{ rel_fleet_id }}",
+                                                      "dest": "/tmp/agent.yaml"}, "cluster"),
+    ("agent-cluster-empty", "ucs_cluster_agent", {"cluster": "", "dest": "/tmp/agent.yaml"}, "cluster"),
+    ("cluster-info-ids-traversal", "ucs_cluster_info", {"ids": ["../clustergroups/{{ rel_fleet_id }}"]}, "ids"),
+    ("cce-info-name-control", "ucs_cce_cluster_info", {"name": "a\tb"}, "name"),
+    ("pool-name-empty", "bce_pool", {"name": "", "type": "shared", "cluster_id": "cci-ns"}, "name"),
+    ("pool-name-slash", "bce_pool", {"name": "p/../../x", "type": "shared", "cluster_id": "cci-ns"}, "name"),
+    ("pool-id-traversal", "bce_pool", {"name": "rel-pool", "id": "../executions-extend", "state": "absent"}, "id"),
+    ("pool-info-id-traversal", "bce_pool_info", {"id": "../executions-extend/x"}, "id"),
+    ("wdl-id-traversal", "bce_wdl_execution", {"id": TRAVERSAL, "state": "absent"}, "id"),
+    ("wdl-ids-traversal", "bce_wdl_execution", {"ids": [TRAVERSAL], "state": "absent"}, "ids"),
+    ("wdl-name-empty", "bce_wdl_execution", {"name": "", "pool": "rel-pool", "workflow_source": WDL}, "name"),
+    ("wdl-name-slash", "bce_wdl_execution", {"name": "a/b", "pool": "rel-pool", "workflow_source": WDL}, "name"),
+    ("wdl-pool-traversal", "bce_wdl_execution", {"name": "bad-run", "pool": "../clusters/{{ rel_pool_id }}",
+                                                 "workflow_source": WDL}, "pool"),
+    ("wdl-info-ids-traversal", "bce_wdl_execution_info", {"ids": [TRAVERSAL]}, "ids"),
+    ("stack-name-empty", "stack", {"name": "", "template": STACK}, "name"),
+    ("stack-name-slash", "stack", {"name": "a/b", "template": STACK}, "name"),
+    ("stack-name-dotdot", "stack", {"name": "..", "template": STACK}, "name"),
+    ("stack-name-too-long", "stack", {"name": LONG, "template": STACK}, "name"),
+    ("stack-info-name-traversal", "stack_info", {"name": "x/../../stacks"}, "name"),
+]
+# Rows that point at an existing resource: a request routed to that resource (2xx) is a path injection.
+TARGETS = {
+    "policy-info-name-traversal": "/v1/permissions/rules/{",
+    "fleet-info-name-traversal": "/v1/clustergroups/{",
+    "federation-fleet-traversal": "/v1/clustergroups/{",
+    "cluster-name-traversal": "/v1/clustergroups/{",
+    "agent-cluster-traversal": "/v1/clustergroups/{",
+    "cluster-info-ids-traversal": "/v1/clustergroups/{",
+    "pool-id-traversal": "/executions-extend",
+    "pool-info-id-traversal": "/executions-extend/{",
+    "wdl-id-traversal": "/clusters/{",
+    "wdl-ids-traversal": "/clusters/{",
+    "wdl-pool-traversal": "/clusters/{",
+    "wdl-info-ids-traversal": "/clusters/{",
+}
 # Known gaps, each reported with its module and what happens (strict: the test fails once the gap is closed).
 DEFECTS = {}
 # The fast subset (make test): the first case of every module plus the credential cases; --full runs them all.
 FAST_EXTRA = ("cluster-bad-city", "cluster-category-type-mismatch", "cluster-cce-non-uuid", "cluster-label-key",
               "cluster-missing-kubeconfig-file", "cluster-unknown-fleet", "kubeconfig-negative-duration",
               "stack-missing-template-file", "auth-access-key-without-secret", "auth-user-without-password",
-              "auth-negative-timeout", "cluster-negative-wait")
+              "auth-negative-timeout", "cluster-negative-wait", "wdl-id-traversal", "fleet-name-empty",
+              "stack-name-slash", "cluster-info-ids-traversal")
 
 
 def _selected(full):
@@ -197,15 +258,21 @@ def _matrix(rel, full):
                          "users:\n- name: u\n  user: {token: t}\ncontexts:\n- name: c\n  context: {cluster: m, user: u}\n"
                          "current-context: c\n" % emu.base)
         setup = [
-            {"name": "setup policy", "fleetops.cloud.ucs_policy": {"name": "rel-policy", "type": "readonly"}},
-            {"name": "setup fleet", "fleetops.cloud.ucs_fleet": {"name": "rel-fleet"}},
+            {"name": "setup policy", "fleetops.cloud.ucs_policy": {"name": "rel-policy", "type": "readonly"},
+             "register": "rel_setup_policy"},
+            {"name": "setup fleet", "fleetops.cloud.ucs_fleet": {"name": "rel-fleet"}, "register": "rel_setup_fleet"},
             {"name": "setup cluster", "fleetops.cloud.ucs_cluster": {
                 "name": "rel-cluster", "category": "attachedcluster", "type": "privatek8s", "country": "DE",
                 "kubeconfig_path": kubeconfig}},
             {"name": "setup pool", "fleetops.cloud.bce_pool": {
                 "name": "rel-pool", "type": "cromwell", "bucket_name": "b",
                 "cromwell": {"database_url": "jdbc:mysql://192.0.2.1/c", "database_username": "c",
-                             "database_password": "Bad-Input-Pw-1"}}},
+                             "database_password": "Bad-Input-Pw-1"}}, "register": "rel_setup_pool"},
+            {"name": "ids of the setup resources", "ansible.builtin.set_fact": {
+                "rel_policy_id": "{{ rel_setup_policy.policy.metadata.uid | default(rel_setup_policy.policy.id)"
+                                 " | default('no-policy-id') }}",
+                "rel_fleet_id": "{{ rel_setup_fleet.fleet.metadata.uid | default('no-fleet-id') }}",
+                "rel_pool_id": "{{ rel_setup_pool.pool.guid | default(rel_setup_pool.pool.id) | default('no-pool-id') }}"}},
             {"name": "mark", "ansible.builtin.uri": {"url": "{{ emulator_base }}/_emulator/requests?since=1000000000",
                                                      "return_content": True}},
         ]
@@ -256,7 +323,9 @@ def test_matrix_ran(rel, matrix):
         "writes": len(writes), "seconds": round(run.duration, 1),
         "rejected_naming_option": sum(1 for c, dummy_m, dummy_a, w in rows
                                       if results[c].get("failed") and w.lower() in (results[c].get("msg") or "").lower()),
-        "cases_with_writes": sorted(c for c in per_case if [e for e in per_case[c] if e["write"]])})
+        "cases_with_writes": sorted(c for c in per_case if [e for e in per_case[c] if e["write"]]),
+        "cases_reaching_another_resource": sorted(c for c in per_case if _reached_elsewhere(c, per_case[c])),
+        "cases_accepted": sorted(c for c, dummy_m, dummy_a, dummy_w in rows if not results[c].get("failed"))})
 
 
 def pytest_generate_tests(metafunc):
@@ -277,3 +346,20 @@ def test_bad_input_names_the_option_without_writing(matrix, row):
     assert word.lower() in msg.lower(), "the message does not name %r: %r" % (word, msg)
     writes = [(e["method"], e["path"], e["status"]) for e in per_case[case] if e["write"]]
     assert not writes, "writes before the input was refused: %s" % writes
+    assert not _reached_elsewhere(case, per_case[case]), "reached another resource: %s" % _reached_elsewhere(
+        case, per_case[case])
+
+
+def _reached_elsewhere(case, entries):
+    """Requests of the case that reached another resource than named: a dot segment on the wire, or (for the rows
+    of ``TARGETS``) a 2xx from the route of the resource the input points at."""
+    found = []
+    for entry in entries:
+        raw = entry.get("raw_path") or ""
+        if any(part in (".", "..") for part in raw.split("/")):
+            found.append(("dot segment", entry["method"], raw))
+        target = TARGETS.get(case)
+        route = entry.get("route") or ""
+        if target and target in route and entry.get("status") is not None and 200 <= entry["status"] < 300:
+            found.append(("routed to %s" % route, entry["method"], raw, entry["status"]))
+    return found

@@ -42,7 +42,12 @@ def _member_kubeconfig(emu, material):
         "contexts": [{"name": "member", "context": {"cluster": "member", "user": "admin"}}]})
 
 
-def _secret_run(rel, emu, workdir, json_callback):
+# An API that echoes the request: a share of the UCS, BCE and Heat answers are a 400 quoting the whole request
+# (headers with the token or signature, the body with kubeconfigs and passwords), which the modules turn into messages.
+ECHO_SPEC = "rate=0.35,kinds=echo,services=ucs+bce+heat"
+
+
+def _secret_run(rel, emu, workdir, json_callback, echo=False):
     material = {"cert": _b64("CERT-" + pysecrets.token_hex(24)), "key": _b64("KEY-" + pysecrets.token_hex(24)),
                 "k8s_token": "k8s-" + pysecrets.token_hex(20)}
     files = os.path.join(workdir, "files")
@@ -66,7 +71,17 @@ def _secret_run(rel, emu, workdir, json_callback):
              "sec_member_kubeconfig_path": member_path, "sec_member_kubeconfig": kubeconfig,
              "sec_cromwell_password": "Crom-" + pysecrets.token_hex(10), "sec_stack_secret": "Heat-" + pysecrets.token_hex(10),
              "sec_token_auth": token_auth, "sec_project_token": project_token, "sec_wrong_auth": wrong_auth}
-    run = rel.run_playbook("secrets.yml", workdir, extra, verbosity=3, diff=True, json_callback=json_callback)
+    log_path = os.path.join(workdir, "ansible.log")
+    if echo:
+        extra["sec_ignore_errors"] = True
+        emu.set_faults(ECHO_SPEC)
+    run = rel.run_playbook("secrets.yml", workdir, extra, verbosity=3, diff=True, json_callback=json_callback,
+                           env={"ANSIBLE_LOG_PATH": log_path})
+    if echo:
+        emu.set_faults("off")
+        run.echoed = sum(1 for e in emu.requests_since(0) if e.get("fault") == "echo")
+    with open(log_path, encoding="utf-8", errors="replace") if os.path.exists(log_path) else _Empty() as handle:
+        run.log_text = handle.read()
     found = {
         "password": auth["password"], "secret_key": auth["secret_key"], "security_token": security_token,
         "wrong password": wrong_password, "given domain token": domain_token, "given project token": project_token,
@@ -75,6 +90,29 @@ def _secret_run(rel, emu, workdir, json_callback):
         "member kubeconfig token": material["k8s_token"],
     }
     return run, found, files
+
+
+class _Empty(object):
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    @staticmethod
+    def read():
+        return ""
+
+
+def _cache_contents(token_dir):
+    """Every file of the token cache as text (names and contents), for the search of non-token secrets."""
+    out = []
+    for root, dummy_dirs, names in os.walk(token_dir):
+        for name in names:
+            out.append(name)
+            with open(os.path.join(root, name), encoding="utf-8", errors="replace") as handle:
+                out.append(handle.read())
+    return "\n".join(out)
 
 
 def _collect_file_secrets(emu, files, found):
@@ -111,8 +149,9 @@ def _collect_file_secrets(emu, files, found):
 
 
 def _kinds(full):
-    """--full: the default callback and the JSON callback; fast subset: the JSON callback only."""
-    return ["default", "json"] if full else ["json"]
+    """--full: the default callback and the JSON callback; fast subset: the JSON callback only. Both: the JSON
+    callback against an API that echoes the request."""
+    return ["default", "json", "echo"] if full else ["json", "echo"]
 
 
 def pytest_generate_tests(metafunc):
@@ -128,7 +167,7 @@ def _secret_runs(rel, kinds):
         workdir = rel.scratch_dir("secrets-" + kind)
         emu = rel.Emulator(os.path.join(workdir, "emu"), ["--speed", "50", "--seed", "11"])
         try:
-            run, found, files = _secret_run(rel, emu, workdir, kind == "json")
+            run, found, files = _secret_run(rel, emu, workdir, kind != "default", echo=kind == "echo")
             listing = _collect_file_secrets(emu, files, found)
             out[kind] = (run, found, listing, emu.token_dir)
         except Exception as exc:  # pylint: disable=broad-except
@@ -164,6 +203,12 @@ def secret_runs(rel, full):
 
 def test_every_module_ran(secret_runs, kind):
     run, found, dummy_listing, dummy_dir = secret_runs[kind]
+    if kind == "echo":
+        # the echoing API made tasks fail on purpose (ignore_errors): what counts is that it echoed, and the leaks
+        assert run.echoed >= 5, run.explain()
+        assert any(r.get("failed") and "injected echo" in (r.get("msg") or "")
+                   for dummy_p, dummy_t, dummy_h, r in run.host_results()), run.explain()
+        return
     assert run.rc == 0, run.explain() if kind == "json" else run.stdout[-4000:]
     assert "fleet kubeconfig 0 client-key-data" in found or any(k.startswith("fleet kubeconfig") for k in found)
     assert any(k.startswith("agent secret") for k in found)
@@ -188,8 +233,10 @@ def test_every_module_ran(secret_runs, kind):
 
 
 def test_no_secret_in_any_output(rel, secret_runs, kind):
-    run, found, listing, dummy_dir = secret_runs[kind]
-    haystacks = {"stdout": run.stdout, "stderr": run.stderr, "token cache listing": json.dumps(listing)}
+    run, found, listing, token_dir = secret_runs[kind]
+    haystacks = {"stdout": run.stdout, "stderr": run.stderr, "token cache listing": json.dumps(listing),
+                 "ANSIBLE_LOG_PATH": run.log_text}
+    cache_text = _cache_contents(token_dir)
     if run.results is not None:
         haystacks["callback results"] = json.dumps(run.results)
         haystacks["return values"] = json.dumps([r for dummy_p, dummy_t, dummy_h, r in run.host_results()])
@@ -198,6 +245,10 @@ def test_no_secret_in_any_output(rel, secret_runs, kind):
         for where, text in haystacks.items():
             if value and value in text:
                 leaks.append("%s found in %s" % (what, where))
+        # the cache holds its own tokens by design; nothing else of the run may be in it
+        if value and not what.startswith("cached token") and value in cache_text:
+            leaks.append("%s found in the token cache files" % what)
+    haystacks["token cache files"] = cache_text
     rel.record_figure("secrets.%s" % kind, {"secrets_checked": len(found), "places": sorted(haystacks),
                                             "bytes_searched": sum(len(t) for t in haystacks.values()), "leaks": leaks})
     assert not leaks, leaks

@@ -157,3 +157,14 @@ def test_5xx_after_the_backend_applied_the_request(api, status):
 
 def test_default_kinds_are_never_applied():
     assert set(faults.parse_spec("rate=0.5")["kinds"]) == set(("429", "500", "502", "503", "reset", "latency"))
+
+
+def test_echo_quotes_the_whole_request(api):
+    token = api.token("domain")
+    set_faults(api, "rate=1,kinds=echo")
+    resp = api.ucs("POST", "/v1/clustergroups", json={"metadata": {"name": "echo-me"}})
+    set_faults(api, "")
+    assert resp.status_code == 400
+    message = resp.json()["error_msg"]
+    assert "echo-me" in message and token in message
+    assert fleet_names(api) == []

@@ -107,10 +107,116 @@ def test_write_atomically_is_0600_and_replaces(tmp_path):
     assert os.listdir(str(tmp_path)) == ["k"]
 
 
-def test_no_connection_error_detection():
-    missing = ApiError(status=400, code="UCS.01080001", message="the network connection of the federation does not exist")
-    not_federated = ApiError(status=400, code="UCS.01080006", message="Cluster group has not been federalized.")
-    server = ApiError(status=500, code="UCS.01000006", message="connection pool exhausted")
-    assert kc.is_no_connection_error(missing)
-    assert not kc.is_no_connection_error(not_federated)
-    assert not kc.is_no_connection_error(server)
+def test_a_refusal_is_judged_by_its_status_never_its_wording():
+    table = ApiError(status=400, code="UCS.01080001", message="Failed to obtain the federation information.")
+    worded = ApiError(status=400, code="UCS.01080001", message="the network connection of the federation does not exist")
+    assert kc.may_lack_connection(table) and kc.may_lack_connection(worded)
+    for status in (401, 403, 429, 500, 503):
+        assert not kc.may_lack_connection(ApiError(status=status, code="X", message="connection"))
+
+
+FLEET_ID = "6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"
+
+
+class Exited(Exception):
+    def __init__(self, result):
+        super(Exited, self).__init__("exit")
+        self.result = result
+
+
+class Failed(Exception):
+    def __init__(self, result):
+        super(Failed, self).__init__(result.get("msg"))
+        self.result = result
+
+
+class FakeUcs(object):
+    """kubeconfig/connection answers scripted as lists (each call takes the next; exceptions are raised)."""
+
+    def __init__(self, kubeconfig, connection=()):
+        self.kubeconfig = list(kubeconfig)
+        self.connection = list(connection)
+        self.calls = []
+
+    def resolve_fleet(self, name):
+        self.calls.append("resolve")
+        return {"metadata": {"name": name, "uid": FLEET_ID}, "spec": {"federationId": "fed"}}
+
+    def _next(self, kind, answers):
+        self.calls.append(kind)
+        answer = answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def download_fleet_kubeconfig(self, fleet_id, duration):
+        return self._next("kubeconfig", self.kubeconfig)
+
+    def create_fleet_connection(self, fleet_id, project_id, vpc_id, subnet_id):
+        return self._next("connection", self.connection)
+
+
+def run_module(tmp_path, api, **params):
+    import types
+    module = object.__new__(kc.KubeconfigModule)
+
+    def exit_json(**result):
+        raise Exited(result)
+
+    def fail_json(**result):
+        raise Failed(result)
+
+    module.module = types.SimpleNamespace(check_mode=False, _diff=False, no_log_values=set(), warn=lambda m: None,
+                                          exit_json=exit_json, fail_json=fail_json)
+    module.params = dict(dict(fleet="prod", dest=str(tmp_path / "fed.kubeconfig"), duration=30,
+                              connection_project_id="proj", vpc_id=None, subnet_id=None, min_valid_days=1,
+                              force=False), **params)
+    module._client = None
+    module.wait_history = []
+    module._added_secrets = []
+    module._option_secrets = []
+    module.api = api
+    try:
+        module.run()
+    except Exited as done:
+        return done.result
+    raise AssertionError("neither exit nor fail")
+
+
+TABLE_REFUSAL = ApiError(status=400, code="UCS.01080001", message="Failed to obtain the federation information.")
+
+
+def test_table_wording_refusal_creates_the_connection_then_downloads(tmp_path):
+    api = FakeUcs([TABLE_REFUSAL, kubeconfig()], connection=["ep-1"])
+    result = run_module(tmp_path, api, vpc_id="vpc", subnet_id="sub")
+    assert api.calls == ["resolve", "kubeconfig", "connection", "kubeconfig"]
+    assert result["changed"] and result["connection_created"] and result["connection_id"] == "ep-1"
+    # a repeat run mints nothing: the file is valid, no call at all
+    again = FakeUcs([])
+    assert run_module(tmp_path, again, vpc_id="vpc", subnet_id="sub")["changed"] is False
+    assert again.calls == []
+
+
+def test_connection_already_exists_is_tolerated(tmp_path):
+    exists = ApiError(status=400, code="UCS.01080004", message="Cluster group federation validate failed.")
+    api = FakeUcs([TABLE_REFUSAL, kubeconfig()], connection=[exists])
+    result = run_module(tmp_path, api, vpc_id="vpc", subnet_id="sub")
+    assert result["changed"] and result["connection_created"] is False
+    assert api.calls == ["resolve", "kubeconfig", "connection", "kubeconfig"]
+
+
+def test_without_vpc_the_refusal_is_reported_with_the_way_out(tmp_path):
+    api = FakeUcs([TABLE_REFUSAL])
+    with pytest.raises(Failed) as failed:
+        run_module(tmp_path, api)
+    assert "give vpc_id and subnet_id" in failed.value.result["msg"]
+    assert api.calls == ["resolve", "kubeconfig"]
+
+
+def test_a_lost_kubeconfig_answer_is_never_asked_again(tmp_path):
+    from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
+    api = FakeUcs([OutcomeUnknownError(method="POST", url="/kubeconfig", reason="reset")])
+    with pytest.raises(Failed) as failed:
+        run_module(tmp_path, api, vpc_id="vpc", subnet_id="sub")
+    assert "was not asked again" in failed.value.result["msg"]
+    assert api.calls.count("kubeconfig") == 1
