@@ -87,8 +87,9 @@ test: setup
 demo: setup-demo
 	tools/demo.sh
 
+# Not part of make test: counts and side-by-side ratios, printed as Markdown and written to docs/performance.md.
 bench: setup
-	$(BIN)/python bench/stack_reapply.py
+	$(BIN)/python bench/run_all.py --doc docs/performance.md $(BENCH_ARGS)
 
 changelog: setup
 	$(BIN)/antsibull-changelog lint

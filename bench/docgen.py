@@ -99,6 +99,15 @@ def _summary(figures):
                    "per cluster; re-run %d API calls (%.1f per cluster), %d writes."
                    % (scale["clusters"], scale["forks"], first["cpu"] / scale["clusters"], rerun["counts"]["total"],
                       rerun["counts"]["total"] / float(scale["clusters"]), rerun["counts"]["writes"]))
+    for run in (figures.get("listmode") or {}).get("runs") or []:
+        listmode = run.get("figures")
+        if not (isinstance(listmode, dict) and isinstance(listmode.get("rerun"), dict)):
+            continue
+        first, rerun = listmode.get("first_run") or {}, listmode["rerun"]
+        out.append("- List mode, %s CCE imports in one task: first registration %s controller CPU s per cluster; "
+                   "re-run %s API calls, %s writes, %s auth calls, %s× the wall time of a one-`uri`-task playbook."
+                   % (listmode.get("clusters"), first.get("cpu_s_per_cluster"), rerun.get("calls"),
+                      rerun.get("writes"), rerun.get("auth_calls"), rerun.get("wall_ratio_vs_uri_task")))
     stack = (figures.get("stack") or {}).get("summary")
     if stack and "reapply" in stack.get("ours", {}) and "reapply" in stack.get("peer", {}):
         ours, peer = stack["ours"]["reapply"], stack["peer"]["reapply"]

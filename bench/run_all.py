@@ -3,7 +3,8 @@
 """``make bench``: every benchmark of fleetops.cloud in one run, printed as Markdown (counts and ratios).
 
     python bench/run_all.py [--doc docs/performance.md] [--parts stack,starts,lookups,roles,scale,listmode]
-                            [--reps 5] [--reapply 10] [--clusters 10] [--forks 10] [--sizes 10,100,1000]
+                            [--reps 4] [--reapply 10] [--clusters 10] [--forks 10] [--sizes 10,100,1000]
+                            [--budget 900] [--output FILE]
 
 Parts (each against a fresh state of one local emulator, 127.0.0.1):
 
@@ -16,8 +17,8 @@ Parts (each against a fresh state of one local emulator, 127.0.0.1):
                when it loads (``python -X importtime``);
 * ``scale``    ``cluster_registration`` in inventory-host mode (one host per cluster, forks): first run and
                re-run, controller CPU per cluster;
-* ``listmode`` ``bench/cluster_list_mode.py`` (the role's list mode), when that script exists;
-* ``stack``    ``bench/stack_reapply.py``: ``fleetops.cloud.stack`` vs ``openstack.cloud.stack``.
+* ``stack``    ``bench/stack_reapply.py``: ``fleetops.cloud.stack`` vs ``openstack.cloud.stack``;
+* ``listmode`` ``bench/cluster_list_mode.py`` (the role's list mode), when that script exists.
 
 The machine may be shared: wall times are inflated by other load, so the figures that matter are call counts
 and ratios of tasks run side by side in one playbook. Every loop is bounded, every subprocess has a timeout.
@@ -45,7 +46,7 @@ import benchlib  # noqa: E402  pylint: disable=wrong-import-position
 
 HERE = benchlib.HERE
 ROOT = benchlib.ROOT
-PARTS = ("roles", "lookups", "starts", "scale", "listmode", "stack")
+PARTS = ("roles", "lookups", "starts", "scale", "stack", "listmode")
 PLAYBOOK_TIMEOUT = 600
 DEMO_INVENTORY = os.path.join(ROOT, "playbooks", "inventories", "demo", "hosts.yml")
 
@@ -163,6 +164,17 @@ def md_roles(result):
                      "met" if goal_met(role, rerun) else "**missed**"])
     text = [table(["role (demo inventory)", "managed objects", "reads", "reads / object", "writes", "auth calls",
                    "module tasks run", "changed", "goal", "goal met"], rows), ""]
+    rows = []
+    for role in ("fleet_setup", "cluster_registration", "stack_deployment"):
+        if role in result:
+            first = result[role]["first"]
+            rows.append([role, first["objects"], first["counts"]["total"], first["counts"]["writes"],
+                         first["counts"]["auth"], first["wall"], first["cpu"], first["cpu"] / first["objects"],
+                         first["emulator_cpu"], first["changed"]])
+    text += ["First runs, for scale (the CCE import and two attached clusters; agents applied with "
+             "`kubernetes.core.k8s`):", "",
+             table(["role, first run", "managed objects", "API calls", "writes", "auth calls", "wall s",
+                    "controller CPU s", "controller CPU s / object", "emulator CPU s", "changed"], rows), ""]
     for role in ("fleet_setup", "cluster_registration", "stack_deployment"):
         if role in result:
             text.append("- `%s` re-run, every call: %s" % (role, "; ".join(
@@ -189,23 +201,27 @@ SCALE_FLEET_PLAY = """---
 """
 
 
-def scale_inventory(emulator, workdir, count):
-    names = ["scale-%03d" % (index + 1) for index in range(count)]
-    kube_dir = os.path.join(workdir, "scale")
-    write_member_kubeconfigs(emulator, kube_dir, names)
-    hosts = dict((name, {"cluster_registration_kubeconfig_path": os.path.join(kube_dir, name + ".kubeconfig")})
-                 for name in names)
+def scale_inventory(emulator, workdir, count, kind):
+    """One inventory host per cluster: CCE imports (``cce-bulk-NNN``, which the emulator's CCE lists up to the
+    ``ucs_cce_clusters`` knob) or attached clusters in a fleet with a policy binding, agents applied."""
+    if kind == "cce":
+        names = ["cce-bulk-%03d" % index for index in range(count)]
+        group_vars = {"cluster_registration_category": "self"}
+        hosts = dict((name, {}) for name in names)
+    else:
+        names = ["scale-%03d" % (index + 1) for index in range(count)]
+        kube_dir = os.path.join(workdir, "scale")
+        write_member_kubeconfigs(emulator, kube_dir, names)
+        hosts = dict((name, {"cluster_registration_kubeconfig_path": os.path.join(kube_dir, name + ".kubeconfig")})
+                     for name in names)
+        group_vars = {"cluster_registration_category": "attachedcluster", "cluster_registration_type": "privatek8s",
+                      "cluster_registration_country": "CN", "cluster_registration_city": "310000",
+                      "cluster_registration_fleet": "scale-fleet",
+                      "cluster_registration_policies": [{"policies": ["scale-readonly"], "namespaces": ["default"]}],
+                      "cluster_registration_agent_dir": os.path.join(kube_dir, "agents")}
+    group_vars["cluster_registration_wait_timeout"] = 300
     inventory = {"all": {"vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
-                         "children": {"ucs_clusters": {"vars": {
-                             "cluster_registration_category": "attachedcluster",
-                             "cluster_registration_type": "privatek8s",
-                             "cluster_registration_country": "CN",
-                             "cluster_registration_city": "310000",
-                             "cluster_registration_fleet": "scale-fleet",
-                             "cluster_registration_policies": [{"policies": ["scale-readonly"],
-                                                                "namespaces": ["default"]}],
-                             "cluster_registration_agent_dir": os.path.join(kube_dir, "agents"),
-                             "cluster_registration_wait_timeout": 300}, "hosts": hosts}}}}
+                         "children": {"ucs_clusters": {"vars": group_vars, "hosts": hosts}}}}
     path = os.path.join(workdir, "scale-inventory.json")
     with open(path, "w") as handle:
         json.dump(inventory, handle)
@@ -213,17 +229,23 @@ def scale_inventory(emulator, workdir, count):
 
 
 def part_scale(emulator, workdir, args):
-    """cluster_registration with one inventory host per attached cluster and --forks."""
+    """cluster_registration with one inventory host per cluster and --forks."""
     emulator.reset()
     env = benchlib.ansible_env(emulator, workdir)
-    fleet_play = os.path.join(workdir, "scale-fleet.yml")
-    with open(fleet_play, "w") as handle:
-        handle.write(SCALE_FLEET_PLAY)
-    benchlib.ansible_playbook(env, [fleet_play], workdir, PLAYBOOK_TIMEOUT)
-    inventory = scale_inventory(emulator, workdir, args.clusters)
+    if args.scale_kind == "cce":
+        emulator.hook("/config", "PUT", {"ucs_cce_clusters": args.clusters})
+    else:
+        fleet_play = os.path.join(workdir, "scale-fleet.yml")
+        with open(fleet_play, "w") as handle:
+            handle.write(SCALE_FLEET_PLAY)
+        benchlib.ansible_playbook(env, [fleet_play], workdir, PLAYBOOK_TIMEOUT)
+    inventory = scale_inventory(emulator, workdir, args.clusters, args.scale_kind)
     runs = run_twice(emulator, env, workdir, ["fleetops.cloud.cluster_registration", "-i", inventory, "--forks",
                                               str(args.forks)], args.clusters)
-    return {"clusters": args.clusters, "forks": args.forks, "runs": runs}
+    return {"clusters": args.clusters, "forks": args.forks, "kind": args.scale_kind, "runs": runs}
+
+
+KINDS = {"cce": "CCE imports", "attached": "attached, fleet, policy, agent applied"}
 
 
 def md_scale(result):
@@ -232,7 +254,8 @@ def md_scale(result):
     for run in ("first", "rerun"):
         fig = result["runs"][run]
         counts = fig["counts"]
-        rows.append([run, result["clusters"], result["forks"], fig["wall"], fig["wall"] / n, fig["cpu"], fig["cpu"] / n,
+        rows.append(["%s (%s)" % (run, KINDS[result.get("kind", "attached")]), result["clusters"], result["forks"],
+                     fig["wall"], fig["wall"] / n, fig["cpu"], fig["cpu"] / n,
                      fig["emulator_cpu"], counts["total"], counts["total"] / n, counts["writes"], counts["auth"],
                      fig["changed"]])
     return table(["inventory-host mode run", "clusters", "forks", "wall s", "wall s / cluster", "controller CPU s",
@@ -497,36 +520,75 @@ def md_starts(result):
 # --------------------------------------------------------------------------------- list mode, stack
 
 
-def part_listmode(emulator, workdir, args):
-    del emulator
-    script = os.path.join(HERE, "cluster_list_mode.py")
-    if not os.path.exists(script):
-        return {"missing": True}
-    help_text = subprocess.run([sys.executable, script, "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               timeout=60, check=False).stdout.decode("utf-8", "replace")
+def run_list_script(script, workdir, clusters, help_text, timeout):
+    """One run of bench/cluster_list_mode.py; its figures (the JSON object it prints, or writes with --output)."""
     cmd = [sys.executable, script]
-    output = os.path.join(workdir, "list_mode.json")
+    output = os.path.join(workdir, "list_mode-%d.json" % clusters)
     if "--output" in help_text:
         cmd += ["--output", output]
     if "--clusters" in help_text:
-        cmd += ["--clusters", str(args.list_clusters)]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=args.list_timeout,
-                          check=False, cwd=ROOT)
+        cmd += ["--clusters", str(clusters)]
+    env = dict(os.environ, COLL_PARENT=os.path.join(workdir, "collections"))
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
+                          check=False, cwd=ROOT, env=env)
     text = proc.stdout.decode("utf-8", "replace")
     figures = None
     if os.path.exists(output):
         with open(output) as handle:
             figures = json.load(handle)
-    return {"missing": False, "rc": proc.returncode, "stdout": text, "figures": figures, "command": " ".join(
-        ["python", "bench/cluster_list_mode.py"] + cmd[2:]).replace(output, "FILE")}
+    elif "{" in text:  # the script prints one JSON object
+        try:
+            figures = json.loads(text[text.index("{"):text.rindex("}") + 1])
+        except ValueError:
+            figures = None
+    return {"rc": proc.returncode, "stdout": text, "figures": figures,
+            "command": " ".join(["python", "bench/cluster_list_mode.py"] + cmd[2:]).replace(output, "FILE")}
+
+
+def part_listmode(emulator, workdir, args):
+    """H5's list-mode script at the inventory-host part's size (same-size comparison) and at --list-clusters."""
+    script = os.path.join(HERE, "cluster_list_mode.py")
+    if not os.path.exists(script):
+        return {"missing": True}
+    help_text = subprocess.run([sys.executable, script, "--help"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               timeout=60, check=False).stdout.decode("utf-8", "replace")
+    benchlib.ansible_env(emulator, workdir)  # makes the collection link the script is given
+    runs = []
+    for clusters in sorted(set([args.clusters, args.list_clusters])):
+        runs.append(run_list_script(script, workdir, clusters, help_text, args.list_timeout))
+    return {"missing": False, "runs": runs}
 
 
 def md_listmode(result):
     if result.get("missing"):
         return "`bench/cluster_list_mode.py` does not exist in this checkout: list mode not measured."
-    lines = result["stdout"].strip().splitlines()
-    text = ["`%s` (exit %s) printed:" % (result["command"], result["rc"]), "", "```text"] + lines[-60:] + ["```"]
-    return "\n".join(text)
+    rows, text, raw = [], [], []
+    for run in result["runs"]:
+        fig = run.get("figures")
+        if not (isinstance(fig, dict) and isinstance(fig.get("first_run"), dict) and isinstance(fig.get("rerun"), dict)):
+            lines = run["stdout"].strip().splitlines()
+            raw += ["`%s` (exit %s) printed:" % (run["command"], run["rc"]), "", "```text"] + lines[-40:] + ["```", ""]
+            continue
+        first, rerun = fig["first_run"], fig["rerun"]
+        uri = (fig.get("uri_task") or {}).get("wall_s")
+        rows.append(["first registration", fig.get("clusters"), first.get("calls"), first.get("writes"),
+                     first.get("auth_calls"), first.get("wall_s"), first.get("cpu_s"), first.get("cpu_s_per_cluster"),
+                     "–", "–"])
+        rows.append(["idempotent re-run", fig.get("clusters"), rerun.get("calls"), rerun.get("writes"),
+                     rerun.get("auth_calls"), rerun.get("wall_s"), rerun.get("cpu_s"), "–", uri,
+                     rerun.get("wall_ratio_vs_uri_task")])
+        text.append("`%s` (exit %s)" % (run["command"], run["rc"]))
+    out = []
+    if rows:
+        out += ["Run: %s. CCE imports in one `fleetops.cloud.ucs_cluster` task (its `clusters` list), one module "
+                "process; the yardstick is a playbook of one `ansible.builtin.uri` task, run right after." %
+                ", ".join(text), "",
+                table(["list-mode run", "clusters", "API calls (no auth)", "writes", "auth calls", "wall s",
+                       "controller CPU s", "controller CPU s / cluster", "uri playbook wall s",
+                       "wall x uri playbook"], rows), "",
+                "Targets: re-run <= 5 API calls, 0 writes, 0 auth calls, <= 3x the uri playbook; first registration "
+                "<= 0.3 controller CPU s per cluster.", ""]
+    return "\n".join(out + raw).rstrip()
 
 
 def part_stack(emulator, workdir, args):
@@ -582,16 +644,20 @@ def md_environment(env):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated subset of %s" % ", ".join(PARTS))
-    parser.add_argument("--reps", type=int, default=5, help="pairs per module in the module-start part (1..20)")
+    parser.add_argument("--reps", type=int, default=4, help="pairs per module in the module-start part (1..20)")
     parser.add_argument("--import-reps", type=int, default=3, help="python -X importtime samples per module (1..9)")
     parser.add_argument("--reapply", type=int, default=10, help="unchanged stack re-applies per side (1..50)")
     parser.add_argument("--clusters", type=int, default=10, help="clusters in the inventory-host scale part (1..50)")
     parser.add_argument("--forks", type=int, default=10, help="forks of the inventory-host scale part (1..50)")
+    parser.add_argument("--scale-kind", choices=("cce", "attached"), default="cce",
+                        help="clusters of the inventory-host scale part: CCE imports (as in list mode) or attached")
     parser.add_argument("--sizes", default="10,100,1000", help="account sizes of the lookup part (each 1..2000)")
     parser.add_argument("--lookup-reps", type=int, default=3, help="repetitions per lookup (1..10)")
     parser.add_argument("--list-clusters", type=int, default=200, help="clusters for bench/cluster_list_mode.py")
-    parser.add_argument("--list-timeout", type=int, default=480, help="seconds allowed to bench/cluster_list_mode.py")
+    parser.add_argument("--list-timeout", type=int, default=300, help="seconds allowed to bench/cluster_list_mode.py")
     parser.add_argument("--speed", type=float, default=50.0, help="emulator speed factor (default 50)")
+    parser.add_argument("--budget", type=int, default=900,
+                        help="seconds after which parts not yet started are skipped (default 900)")
     parser.add_argument("--doc", help="write docs/performance.md (the whole page) from this run")
     parser.add_argument("--output", help="JSON figures (default bench/results/bench-<time>.json)")
     args = parser.parse_args(argv)
@@ -602,7 +668,8 @@ def main(argv=None):
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     bounds = [(args.reps, 1, 20, "--reps"), (args.import_reps, 1, 9, "--import-reps"), (args.reapply, 1, 50, "--reapply"),
               (args.clusters, 1, 50, "--clusters"), (args.forks, 1, 50, "--forks"), (args.lookup_reps, 1, 10, "--lookup-reps"),
-              (args.list_clusters, 1, 500, "--list-clusters"), (args.list_timeout, 10, 900, "--list-timeout")]
+              (args.list_clusters, 1, 500, "--list-clusters"), (args.list_timeout, 10, 900, "--list-timeout"),
+              (args.budget, 60, 3600, "--budget")]
     bounds += [(size, 1, 2000, "--sizes") for size in args.sizes]
     for value, low, high, name in bounds:
         if not low <= value <= high:
@@ -617,6 +684,9 @@ def main(argv=None):
         emulator = benchlib.Emulator(workdir, args.speed)
         for part in PARTS:
             if part not in args.parts:
+                continue
+            if time.time() - started > args.budget:
+                errors[part] = "skipped: the time budget (--budget %d s) was spent before this part" % args.budget
                 continue
             say("... %s (%s)" % (part, time.strftime("%H:%M:%S")))
             try:

@@ -36,4 +36,6 @@ if command -v ssh-keygen >/dev/null; then
     fi
   ) 9>"$home/.ansible/test/key.lock"
 fi
-HOME="$home" exec "$@"
+# Ansible writes async job results under $HOME but reads them under the account's home (passwd): name one
+# absolute directory for both.
+HOME="$home" ANSIBLE_ASYNC_DIR="$home/.ansible_async" exec "$@"

@@ -544,7 +544,7 @@ import time
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
-    UcsApi, canonical_bindings, is_uuid, normalize_cluster, strip_cluster_secrets,
+    UcsApi, canonical_bindings, is_uuid, strip_cluster_secrets,
 )
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs_validation import (
     ATTACHED_NEEDS_KUBECONFIG, check_cluster_options, derive_provider, kubeconfig_annotation, kubeconfig_of,
@@ -1010,8 +1010,8 @@ class ClusterTask(object):
         if fixed:
             raise ClusterFailed("Cluster %r exists and these fields cannot be changed by the UCS API: %s. Unregister the "
                                 "cluster (state: absent) and register it again to change them." % (params["name"], "; ".join(fixed)))
-        kubeconfig = self.annotation is not None and kubeconfig_needs_update(self.annotation, kubeconfig_of(current),
-                                                                              params["update_kubeconfig"])
+        kubeconfig = (self.annotation is not None and
+                      kubeconfig_needs_update(self.annotation, kubeconfig_of(current), params["update_kubeconfig"]))
         current_fleet = spec.get("clusterGroupID") or ""
         move_fleet = fleet_id is not None and fleet_id != current_fleet
         rebind = bindings is not None and canonical_bindings(bindings) != canonical_bindings(spec.get("ruleNamespaces") or [])

@@ -174,6 +174,9 @@ def _awx_run(info, installed, tmp_path, playbook, inventory, extravars):
     envvars.update({
         "ANSIBLE_COLLECTIONS_PATH": installed,  # the built tarball, as installed in an execution environment
         "HOME": str(home),
+        # Ansible writes async job results under $HOME but reads them under the account's home (passwd): with a
+        # HOME of its own, both must be the same absolute directory (docs/troubleshooting.md).
+        "ANSIBLE_ASYNC_DIR": str(home / ".ansible_async"),
         "PATH": BIN + os.pathsep + os.environ.get("PATH", ""),
     })
     since = _requests_since(info, 10 ** 9)["next"]

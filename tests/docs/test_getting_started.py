@@ -27,7 +27,10 @@ def reader(tmp_path_factory):
     home = tmp_path_factory.mktemp("home")
     env = dict((k, v) for k, v in os.environ.items()
                if not k.startswith(("HW_", "OS_", "ANSIBLE_", "FLEETOPS_")) and k != "PYTHONPATH")
-    env.update({"HOME": str(home), "PATH": BIN + os.pathsep + env.get("PATH", ""), "ANSIBLE_NOCOLOR": "1"})
+    env.update({"HOME": str(home), "PATH": BIN + os.pathsep + env.get("PATH", ""), "ANSIBLE_NOCOLOR": "1",
+                # Ansible writes async job results under $HOME but reads them under the account's home (passwd):
+                # with a HOME of its own, both must be the same absolute directory (docs/troubleshooting.md).
+                "ANSIBLE_ASYNC_DIR": str(home / ".ansible_async")})
     build = tmp_path_factory.mktemp("build")
     for cmd in (["ansible-galaxy", "collection", "build", ROOT, "--output-path", str(build)],
                 ["ansible-galaxy", "collection", "install", "--offline",
