@@ -20,17 +20,22 @@ export ANSIBLE_COLLECTIONS_PATH := $(COLL_PARENT):$(VENV_COLLECTIONS)
 export PYTHONPATH := $(COLL_PARENT)
 export PATH := $(BIN):$(PATH)
 export VENV COLL_PARENT
+# Ansible writes async job results (the roles' long waits) under $HOME but reads them under the account's home
+# directory: when HOME is another directory (CI, containers), they must be one absolute path.
+export ANSIBLE_ASYNC_DIR ?= $(HOME)/.ansible_async
 
-.PHONY: help setup setup-demo docs lint sanity unit integration molecule conformance reliability-fast reliability awx test demo bench changelog build clean
+.PHONY: help setup setup-demo docs realheat lint sanity unit integration molecule conformance reliability-fast reliability awx test demo bench changelog build clean
 
 help:
 	@echo "make demo   - start the emulator and run the fleet / cluster / stack playbooks against it"
-	@echo "make test   - lint + sanity + unit + integration + molecule + conformance + reliability + awx"
+	@echo "make test   - lint + sanity + unit + integration + molecule + conformance + reliability + awx + docs"
+	@echo "              (PYTHON=/path/to/python picks the interpreter of .venv; default: tools/find_python.sh)"
 	@echo "make bench  - benchmarks against the peer collections (docs/performance.md)"
 
 # Two steps: what the demo needs (requirements-demo.txt, kubernetes.core), then the test toolchain.
 $(VENV)/.demo-installed: requirements.txt requirements-demo.txt tools/get_kubernetes_core.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-demo.txt
 	tools/get_kubernetes_core.sh $(VENV_COLLECTIONS)
 	touch $@
@@ -79,10 +84,15 @@ awx: setup
 
 # Every documented example (module EXAMPLES, README.md and docs/ code blocks) against the emulator.
 docs: setup
-	$(BIN)/python -m pytest -q -p no:cacheprovider tests/docs
+	$(BIN)/python -m pytest -q -x -p no:cacheprovider tests/docs
+
+# A real Keystone + Heat from PyPI (tests/realheat, venv .realheat/venv): installs once, fails loudly if it cannot.
+realheat: setup
+	$(BIN)/python tests/realheat/harness.py install
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/realheat
 
 test: setup
-	tools/run_layers.sh lint sanity unit integration molecule conformance reliability-fast awx docs
+	tools/run_layers.sh lint sanity unit integration molecule conformance reliability-fast awx docs realheat
 
 demo: setup-demo
 	tools/demo.sh

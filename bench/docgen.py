@@ -95,10 +95,11 @@ def _summary(figures):
     scale = figures.get("scale")
     if scale:
         first, rerun = scale["runs"]["first"], scale["runs"]["rerun"]
-        out.append("- Inventory-host mode, %d attached clusters, %d forks: first registration %.1f controller CPU s "
+        out.append("- Inventory-host mode, %d clusters (%s), %d forks: first registration %.1f controller CPU s "
                    "per cluster; re-run %d API calls (%.1f per cluster), %d writes."
-                   % (scale["clusters"], scale["forks"], first["cpu"] / scale["clusters"], rerun["counts"]["total"],
-                      rerun["counts"]["total"] / float(scale["clusters"]), rerun["counts"]["writes"]))
+                   % (scale["clusters"], _kind(scale), scale["forks"], first["cpu"] / scale["clusters"],
+                      rerun["counts"]["total"], rerun["counts"]["total"] / float(scale["clusters"]),
+                      rerun["counts"]["writes"]))
     for run in (figures.get("listmode") or {}).get("runs") or []:
         listmode = run.get("figures")
         if not (isinstance(listmode, dict) and isinstance(listmode.get("rerun"), dict)):
@@ -112,10 +113,34 @@ def _summary(figures):
     if stack and "reapply" in stack.get("ours", {}) and "reapply" in stack.get("peer", {}):
         ours, peer = stack["ours"]["reapply"], stack["peer"]["reapply"]
         out.append("- Stack re-apply unchanged: %.3f× the time of `openstack.cloud.stack`, %s writes, %d of %d "
-                   "re-applies reported changed (the peer: %s writes per re-apply)."
+                   "re-applies reported changed (the peer's writes per re-apply: %s)."
                    % (ours["median_s"] / peer["median_s"], _num(ours["writes_per_task"]), ours["changed"],
                       ours["count"], _num(peer["writes_per_task"])))
     return "\n".join(out)
+
+
+def _modes(figures):
+    """The two scale modes side by side, from this run's figures."""
+    out = []
+    scale = figures.get("scale")
+    if scale:
+        first, rerun = scale["runs"]["first"], scale["runs"]["rerun"]
+        out.append("- inventory-host mode, %d clusters (%s), %d forks: first run %.2f controller CPU s and %.1f s "
+                   "wall per cluster; re-run %d API calls, %.1f s wall."
+                   % (scale["clusters"], _kind(scale), scale["forks"],
+                      first["cpu"] / scale["clusters"], first["wall"] / scale["clusters"], rerun["counts"]["total"],
+                      rerun["wall"]))
+    for run in (figures.get("listmode") or {}).get("runs") or []:
+        fig = run.get("figures")
+        if isinstance(fig, dict) and isinstance(fig.get("first_run"), dict) and isinstance(fig.get("rerun"), dict):
+            out.append("- list mode, %s clusters (CCE imports): first run %s controller CPU s per cluster; re-run %s "
+                       "API calls, %s s wall." % (fig.get("clusters"), fig["first_run"].get("cpu_s_per_cluster"),
+                                                  fig["rerun"].get("calls"), fig["rerun"].get("wall_s")))
+    return "\n".join(out)
+
+
+def _kind(scale):
+    return {"cce": "CCE imports"}.get(scale.get("kind"), "attached")
 
 
 def _num(value):
@@ -125,6 +150,7 @@ def _num(value):
 def page(figures, markdown):
     """The whole of docs/performance.md."""
     parts = [HEADER, "## Summary of this run", "", _summary(figures), "", markdown.rstrip(), "", MODES,
+             "Measured in this run:", "", _modes(figures) or "- (neither mode was measured in this run)", "",
              "## The test suite\n\n`make test` prints the time of each layer in its summary (`tools/run_layers.sh`); "
              "those times are not benchmarks and are not recorded here.\n"]
     return "\n".join(parts)

@@ -40,6 +40,8 @@ eval "$("$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" env "$RUNDIR")"
 export FLEETOPS_DEMO_DIR="$WORK/files"
 echo "emulator at $FLEETOPS_EMULATOR_BASE; demo files in $FLEETOPS_DEMO_DIR"
 
+# Async job results (the roles' long waits) under one absolute directory, whatever HOME is (docs/troubleshooting.md).
+export ANSIBLE_ASYNC_DIR=${ANSIBLE_ASYNC_DIR:-$HOME/.ansible_async}
 export ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_PIPELINING=true ANSIBLE_NOCOLOR=${ANSIBLE_NOCOLOR:-1}
 INVENTORY="$ROOT/playbooks/inventories/demo/hosts.yml"
 # The emulator's request log (a test hook, no auth): position now, and calls / writes since a position.

@@ -5,8 +5,12 @@
 set -euo pipefail
 for candidate in python3.13 python3.12 python3.11 python3.10 python3; do
   path=$(command -v "$candidate" 2>/dev/null) || continue
-  if "$path" -c 'import sys, venv, ensurepip; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 13)))' 2>/dev/null; then
-    echo "$path"
+  # The interpreter itself, not a wrapper on PATH (a pyenv shim depends on the environment of each call).
+  if real=$("$path" -c 'import sys, venv, ensurepip
+if not (3, 10) <= sys.version_info[:2] <= (3, 13):
+    sys.exit(1)
+print(sys.executable)' 2>/dev/null); then
+    echo "$real"
     exit 0
   fi
 done

@@ -20,6 +20,8 @@ export ANSIBLE_COLLECTIONS_PATH="$COLL_PARENT:$VENV/collections"
 "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" start "$RUNDIR/emulator" --speed "${EMULATOR_SPEED:-50}" >/dev/null
 eval "$("$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" env "$RUNDIR/emulator")"
 export ANSIBLE_PIPELINING=true
+# Async job results (the roles' long waits) under one absolute directory, whatever HOME is (docs/troubleshooting.md).
+export ANSIBLE_ASYNC_DIR=${ANSIBLE_ASYNC_DIR:-$HOME/.ansible_async}
 
 if [ $# -gt 0 ]; then
   scenarios=("$@")

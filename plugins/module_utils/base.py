@@ -87,12 +87,10 @@ def _string_leaves(value, skip=()):
     elif isinstance(value, dict):
         for key, item in value.items():
             if key not in skip:
-                for leaf in _string_leaves(item, skip):
-                    yield leaf
+                yield from _string_leaves(item, skip)
     elif isinstance(value, (list, tuple)):
         for item in value:
-            for leaf in _string_leaves(item, skip):
-                yield leaf
+            yield from _string_leaves(item, skip)
 
 
 def _parse_kubeconfig(value):

@@ -138,6 +138,17 @@ def validate_name(value, what="name"):
     return value
 
 
+def validate_id(value, what="id"):
+    """A pool guid or execution id, checked before any call; returns it encoded as one URL path segment.
+
+    Besides what ``segment()`` refuses (empty, ``.``, ``..``, control characters), an id never holds ``/``: the
+    API hands out guids, so such a value can only be a path, and it is refused instead of being sent encoded.
+    """
+    if isinstance(value, str) and "/" in value:
+        raise ConfigurationError("The %s must not contain '/': %r is a path, not an id." % (what, value))
+    return segment(value, what)
+
+
 def pool_readiness(pool):
     """``ready``, ``failed`` or ``pending`` for a pool's status; any status not known as ready or failed is pending."""
     status = str((pool or {}).get("status") or "").strip().lower()
@@ -163,17 +174,20 @@ def parse_inputs(text):
     return json.loads(text)
 
 
-def same_inputs(execution, inputs):
+def same_inputs(execution, inputs, inputs_url=None):
     """Whether an execution ran with ``inputs`` (a parsed object): True, False, or None when it cannot be told.
 
-    ``inputs`` None means the module does not know them (they are an OBS URL). The execution's stored
+    ``inputs`` None means the module cannot read them: they are the URL ``inputs_url``. Such inputs match only an
+    execution that stored exactly that URL; stored JSON content cannot be compared with a URL. Otherwise the stored
     ``inputs_json`` (table 4-31) is compared as JSON, so spacing and key order mean nothing.
     """
-    if inputs is None:
-        return None
     if "inputs_json" not in execution:
         return None
     stored = execution.get("inputs_json")
+    if inputs is None:
+        if inputs_url is not None and isinstance(stored, str) and stored.strip() == inputs_url:
+            return True
+        return None
     try:
         parsed = parse_inputs(stored)
     except ValueError:
@@ -410,8 +424,8 @@ def split_batch_result(ids, body):
 class BceApi(object):
     """Pools and WDL executions of one project, on top of a ``CloudClient``.
 
-    Every id that goes into a path passes through ``segment()``: an id such as ``../clusters/x`` is sent as one
-    encoded segment and can never reach another resource.
+    Every id that goes into a path passes through ``validate_id()`` (``segment()`` plus no ``/``): an id such as
+    ``../clusters/x`` is refused before any call and can never reach another resource.
     """
 
     def __init__(self, client):
@@ -478,7 +492,7 @@ class BceApi(object):
 
     def get_pool(self, guid):
         """The pool with this guid (normalised), or None (404, or 400 to a GET by id: see _gone_on_read)."""
-        path = POOL_PATH % segment(guid, "pool id")
+        path = POOL_PATH % validate_id(guid, "pool id")
         try:
             return normalise_pool(self._call("GET", path).body)
         except ApiError as err:
@@ -515,7 +529,7 @@ class BceApi(object):
             body["cluster_name"] = name
         if description is not None:
             body["description"] = description
-        return self._call("PUT", POOL_PATH % segment(guid, "pool id"), json=body).body
+        return self._call("PUT", POOL_PATH % validate_id(guid, "pool id"), json=body).body
 
     def delete_pool(self, guid):
         """Start the asynchronous delete of a pool. Returns False when it was already gone.
@@ -523,7 +537,7 @@ class BceApi(object):
         A 404, or a 400 after which the pool cannot be read any more, is "already gone"; any other refusal is
         raised. The pool is read back to decide: the state, not the message, says whether it exists.
         """
-        path = POOL_PATH % segment(guid, "pool id")
+        path = POOL_PATH % validate_id(guid, "pool id")
         try:
             self._call("DELETE", path)
         except ApiError as err:
@@ -563,7 +577,7 @@ class BceApi(object):
 
     def get_execution(self, execution_id):
         """The execution with this id (normalised), or None (404, or 400 to a GET by id: see _gone_on_read)."""
-        path = EXECUTION_PATH % segment(execution_id, "execution id")
+        path = EXECUTION_PATH % validate_id(execution_id, "execution id")
         try:
             return normalise_execution(self._call("GET", path).body)
         except ApiError as err:
@@ -598,14 +612,14 @@ class BceApi(object):
         Sent with ``create=True`` so that the transport never re-sends it blindly: after a lost answer the module
         reads the execution back (``FleetopsModule.confirmed_write``).
         """
-        path = EXECUTION_STOP_PATH % segment(execution_id, "execution id")
+        path = EXECUTION_STOP_PATH % validate_id(execution_id, "execution id")
         body = self._call("POST", path, create=True).body
         return body if isinstance(body, dict) else {}
 
     def delete_execution(self, execution_id):
         """Delete one execution. Returns False when it was already gone (404, or a 400 after which it cannot be
         read any more)."""
-        path = EXECUTION_PATH % segment(execution_id, "execution id")
+        path = EXECUTION_PATH % validate_id(execution_id, "execution id")
         try:
             self._call("DELETE", path)
         except ApiError as err:

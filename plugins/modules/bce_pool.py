@@ -41,6 +41,8 @@ options:
     description:
       - The guid of an existing pool. Selects the pool by id instead of by name, which makes O(name) updatable.
       - With O(state=present), a pool with this id must exist.
+      - Sent as one encoded URL path segment; an id that is empty, C(.), C(..), or holds C(/) or control characters
+        fails before any call.
     type: str
   state:
     description:
@@ -60,7 +62,7 @@ options:
   cluster_id:
     description:
       - The CCE cluster id (V(dedicate)) or the CCI namespace name (V(shared)). Cannot be changed.
-      - Required to create a V(dedicate) pool (checked before any write): a dedicated pool runs on that CCE cluster.
+      - Required for a V(dedicate) pool (checked before any call), because a dedicated pool runs on that CCE cluster.
       - Optional for a V(shared) pool, as table 4-8 of the source says (every create field is optional there).
     type: str
   namespace_id:
@@ -79,7 +81,7 @@ options:
   cromwell:
     description:
       - Parameters of the Cromwell workload (C(extend_parameter.create_cromwell_param)); only with O(type=cromwell).
-      - Required to create a V(cromwell) pool (checked before any write). The source contradicts itself here:
+      - Required for a V(cromwell) pool (checked before any call). The source contradicts itself here, since
         table 4-8 marks C(extend_parameter) optional while its description calls these parameters the ones a
         Cromwell pool needs. The module requires at least one of them and lets the API judge which.
       - They are used when the pool is created. The API reports back only C(cromwell_type), C(rds_instance_id) and
@@ -163,7 +165,7 @@ options:
       - O(recreate=true) always waits for the delete, because the new pool takes the same name.
       - With O(state=present), a pool that is being deleted keeps its name until it is gone; the module waits for
         that and then creates the pool anew.
-      - After a create, wait until the pool is ready. The source lists no pool statuses: C(Running), C(Available),
+      - After a create, wait until the pool is ready. The source lists no pool statuses, so C(Running), C(Available),
         C(Active), C(Ready) and C(Normal) count as ready, C(Failed), C(Error), C(Abnormal) (and similar) as failed,
         and any other value as not ready yet; a timeout or failure names the status.
       - Never waits in check mode.
@@ -315,10 +317,9 @@ diff:
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.bce import (
-    BceApi, build_pool_body, predict_pool, pool_immutable_differences, pool_readiness, validate_name,
+    BceApi, build_pool_body, predict_pool, pool_immutable_differences, pool_readiness, validate_id, validate_name,
     validate_pool_type)
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
-from ansible_collections.fleetops.cloud.plugins.module_utils.paths import segment
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 
 CROMWELL_SPEC = dict(
@@ -413,7 +414,7 @@ class BcePoolModule(FleetopsModule):
         params = self.params
         validate_name(params["name"], "pool name")
         if params["id"] is not None:
-            segment(params["id"], "pool id")
+            validate_id(params["id"], "pool id")
         validate_pool_type(params["type"])
         cromwell_values = dict((k, v) for k, v in (params["cromwell"] or {}).items() if v is not None)
         if cromwell_values and params["type"] not in (None, "cromwell"):

@@ -30,7 +30,9 @@ options:
     type: str
   id:
     description:
-      - Only the pool with this guid (read with one call).
+      - Only the pool with this guid (read with one call). A pool that does not exist (a 404, or a 400 to the GET by
+        id) gives an empty list.
+      - An id that is empty, C(.), C(..), or holds C(/) or control characters fails before any call.
     type: str
   type:
     description:
@@ -134,7 +136,8 @@ pools:
 '''
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.bce import BceApi, normalise_pool_type
+from ansible_collections.fleetops.cloud.plugins.module_utils.bce import (
+    BceApi, normalise_pool_type, validate_id, validate_name)
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str"),
@@ -151,6 +154,10 @@ class BcePoolInfoModule(FleetopsModule):
 
     def run(self):
         p = self.params
+        if p["id"] is not None:
+            validate_id(p["id"], "pool id")
+        if p["name"] is not None:
+            validate_name(p["name"], "pool name")
         if p["id"] is not None:
             # A pool that does not exist (404, or 400 to the GET by id) is simply not listed.
             pool = self.api.get_pool(p["id"])

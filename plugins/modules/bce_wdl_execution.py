@@ -17,11 +17,11 @@ description:
     JSON with the stored C(inputs_json) (table 4-31). An execution that agrees on all three is this run, whatever
     its status and whatever name the API gave it."
   - O(state=present) with O(pool) (and without O(id)) looks the run up by that identity and submits it only when no such
-    run exists, so a repeat run submits nothing. A run that ended C(Failed) or C(Aborted) stays the run: delete it
+    run exists, so a repeat run submits nothing. A run that ended C(Failed) or C(Aborted) stays the run; delete it
     (O(state=absent) with the same options) to run the same inputs again.
   - The module refuses to submit when it cannot tell an existing run of the same workflow in the same pool apart
-    from this one, because the inputs are an OBS URL (the module cannot read them) or the stored C(inputs_json)
-    is not JSON. The task then fails, listing the runs; select one with O(id) or delete it.
+    from this one, because the inputs are an OBS URL (the module cannot read them; a run that stored that very URL
+    does match) or the stored C(inputs_json) is not JSON. The task then fails, listing the runs; select one with O(id) or delete it.
   - O(id), and O(name) without O(pool), select an existing execution (by its id, or by the name the API gave it);
     with them the module never submits.
   - Before a submission the pool must be a Cromwell pool that is ready. The source lists no pool statuses;
@@ -56,7 +56,7 @@ options:
   name:
     description:
       - Selects an existing execution by the exact name the API gave it (the API's name filter matches
-        substrings; the module keeps only exact matches). Never sent: the API names executions itself.
+        substrings; the module keeps only exact matches). Never sent, because the API names executions itself.
       - With O(state=present) and without O(pool) the execution must exist; the module only reads it (and waits).
         With O(pool) the task is a submission, and O(name) is ignored with a warning (the run is found by its
         identity).
@@ -65,7 +65,8 @@ options:
     type: str
   id:
     description:
-      - Id (guid) of an existing execution; selects it. Sent as one encoded URL path segment.
+      - Id (guid) of an existing execution; selects it. Sent as one encoded URL path segment; an id that is empty,
+        C(.), C(..), or holds C(/) or control characters fails before any call.
     type: str
   ids:
     description:
@@ -82,7 +83,7 @@ options:
       - V(present) submits the run unless it exists (see the description for how a run is recognised).
       - V(stopped) stops a submitted or running execution (it can never run again); an execution that already
         finished is left alone.
-      - V(absent) deletes the execution(s): the one selected by O(id) or O(name), or every run with the identity
+      - V(absent) deletes the execution(s), the one selected by O(id) or O(name), or every run with the identity
         given by O(pool), the workflow and the inputs.
     type: str
     choices: [present, stopped, absent]
@@ -153,8 +154,8 @@ notes:
   - When several executions have the same identity (submitted outside this module), the newest one is used and a
     warning says so; O(state=absent) deletes all of them.
   - After a submission whose answer was lost, the module looks the run up by its identity; when it is not there the
-    task fails without submitting again (run the task again: the identity lookup keeps a second run from
-    submitting twice).
+    task fails without submitting again. Run the task again, and the identity lookup keeps the second run
+    from submitting twice.
 seealso:
   - module: fleetops.cloud.bce_wdl_execution_info
   - module: fleetops.cloud.bce_pool
@@ -353,11 +354,10 @@ diff:
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.bce import (
     BceApi, EXECUTION_ACTIVE, EXECUTION_TERMINAL, WORKFLOW_PARTS, build_execution_parameters, check_local_files,
-    classify_workflow_parts, execution_failure, parse_inputs, pool_readiness, same_inputs, validate_name,
+    classify_workflow_parts, execution_failure, parse_inputs, pool_readiness, same_inputs, validate_id, validate_name,
     wdl_workflow_name)
 from ansible_collections.fleetops.cloud.plugins.module_utils.auth import AKSK
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
-from ansible_collections.fleetops.cloud.plugins.module_utils.paths import segment
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 
 ARGUMENT_SPEC = dict(
@@ -423,12 +423,12 @@ class BceWdlExecutionModule(FleetopsModule):
             if not p["ids"]:
                 self.fail("ids is empty: give the ids of the executions to delete.")
             for exec_id in p["ids"]:
-                segment(exec_id, "execution id in ids")
+                validate_id(exec_id, "execution id in ids")
             return
         if p["name"] is not None:
             validate_name(p["name"], "execution name")
         if p["id"] is not None:
-            segment(p["id"], "execution id")
+            validate_id(p["id"], "execution id")
         for option in ("pool", "workflow_name", "workflow_id"):
             if p[option] is not None:
                 validate_name(p[option], option)
@@ -543,7 +543,7 @@ class BceWdlExecutionModule(FleetopsModule):
                 if env is None:
                     unsure.append(run)
                     continue
-            same = same_inputs(run, self.inputs)
+            same = same_inputs(run, self.inputs, self.urls.get("workflow_inputs"))
             if same:
                 matches.append(run)
             elif same is None:

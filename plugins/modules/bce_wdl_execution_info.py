@@ -52,9 +52,10 @@ options:
     type: str
   ids:
     description:
-      - Only these executions, read one by one (ids that do not exist are left out: a 404, or a 400 to the GET
-        of one execution, means it does not exist, so reading right after a delete never fails).
+      - Only these executions, read one by one. Ids that do not exist are left out (a 404, or a 400 to the GET
+        of one execution, means it does not exist), so reading right after a delete never fails.
       - The other filters apply to them too.
+      - An id that is empty, C(.), C(..), or holds C(/) or control characters fails before any call.
     type: list
     elements: str
 seealso:
@@ -200,7 +201,7 @@ executions:
 '''
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.bce import BceApi, EXECUTION_STATUSES
+from ansible_collections.fleetops.cloud.plugins.module_utils.bce import BceApi, EXECUTION_STATUSES, validate_id
 
 ARGUMENT_SPEC = dict(
     name=dict(type="str"),
@@ -220,6 +221,9 @@ class BceWdlExecutionInfoModule(FleetopsModule):
 
     def run(self):
         p = self.params
+        for exec_id in p["ids"] or ():
+            # Checked before any call: an id is never a path.
+            validate_id(exec_id, "execution id in ids")
         if p["ids"] is not None:
             executions = []
             for exec_id in dict.fromkeys(i for i in p["ids"] if i):

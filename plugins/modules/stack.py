@@ -24,10 +24,25 @@ description:
     A change of only such a value is not detected unless O(update_hidden_parameters=true). The environment and
     the files are compared only when the service offers C(GET .../environment) and C(GET .../files); when it does
     not, they are not compared."
-  - The template is validated (C(POST /validate)) before every create or update. In check mode validation is
-    the only call besides reads, so a broken template fails in check mode too.
+  - The template is validated (C(POST /validate)) before every create or update. In check mode validation and
+    the update preview are the only calls besides reads, so a broken template fails in check mode too.
   - An update is a C(PUT) that replaces the whole stack definition; parameters not given return to their
-    template defaults, as with C(openstack stack update) without C(--existing).
+    template defaults, as with C(openstack stack update) without C(--existing). Tags are the exception - an update
+    by a task that does not set O(tags) keeps the stack's tags (Heat's C(PUT) would clear them).
+  - "After an update or delete the module waits for the operation it started (its action, and a newer
+    C(updated_time) or an C(*_IN_PROGRESS)), not for any C(*_COMPLETE): Heat's legacy engine can still show the
+    previous status on the first poll. When the answer to the C(PUT) or C(DELETE) is lost, the module reads the
+    stack back and decides from what it sees (an update that started counts as done); it never re-sends blindly."
+  - "A deleted stack (Heat answers C(GET .../stacks/{name}/{id}) with C(DELETE_COMPLETE) until its database is
+    purged) is absent: a deploy while or after a delete runs creates the stack again."
+  - "Check mode on an existing stack asks Heat's update preview (C(PUT .../stacks/{name}/{id}/preview), no change
+    made) and returns RV(resource_changes), also shown in C(--diff). A service without that call (the EasyStack
+    reference does not list it) gets a warning and the definition comparison only. See O(preview)."
+  - "Hidden parameters (C(hidden: true) in the template or in a nested template) are secrets of the run once the
+    template is read: their values never appear in the result, the diff, a message or the C(-vvv) invocation,
+    even when given in O(parameters) or in the environment's C(parameter_defaults)."
+  - Stack names are checked against Heat's rule (a letter, then letters, digits, C(_), C(.), C(-); 255 at most)
+    before any call; stack ids must be UUIDs.
   - "Waits through C(*_IN_PROGRESS). C(*_FAILED) and C(ROLLBACK_*) fail the task with the stack's
     C(stack_status_reason) and the failed resources (from the stack events)."
   - A stack left C(*_FAILED) or C(ROLLBACK_*) by an earlier run is never accepted as it is. It is updated
@@ -71,7 +86,7 @@ options:
     description:
       - URL of the template (C(http), C(https) or C(file)). The module fetches it (certificates verified as
         O(validate_certs) says) and sends its content, so that the stored template can be compared on later runs.
-        Relative references are resolved against the URL.
+        Relative references are resolved against the URL, under the rules of O(template_sources).
     type: str
   files:
     description:
@@ -82,6 +97,9 @@ options:
     description:
       - The environment, as a dict, a path of an environment file, a YAML string, or a list of those merged in
         order (later entries win; C(resource_registry) merges deeply).
+      - Template files named in C(resource_registry) are read (relative to the environment file, or to the
+        template for an inline environment) and uploaded in C(files) under their absolute URL, as
+        python-heatclient does. Empty sections are left out.
       - Its C(parameters) section is compared like O(parameters).
     type: raw
   parameters:
@@ -106,7 +124,9 @@ options:
     default: false
   tags:
     description:
-      - Tags of the stack. Compared as a set. V([]) removes every tag. A tag cannot contain a comma.
+      - Tags of the stack. Compared as a set. V([]) removes every tag (no tags are sent; Heat would store an empty
+        string as the tag V("")). Not set - the tags are not compared and an update keeps them. A tag cannot
+        contain a comma.
     type: list
     elements: str
   timeout:
@@ -136,6 +156,51 @@ options:
       - How many seconds to wait. Must be zero or more.
     type: int
     default: 3600
+  preview:
+    description:
+      - In check mode, on an existing stack that would change, ask the service's update preview and return
+        RV(resource_changes). V(false) skips that call.
+    type: bool
+    default: true
+  base_dir:
+    description:
+      - Directory that a relative O(template) path, relative environment file paths and the relative references
+        of an inline template resolve from. Not set - the current directory (the template file's own directory
+        for its references).
+      - The M(fleetops.cloud.stack_deployment) role sets it to the user's playbook directory.
+    type: path
+  template_sources:
+    description:
+      - "What a template may pull in. By default a template read from a URL may only fetch the files it
+        references (C(get_file), nested templates, the environment's C(resource_registry)) relative to its URL,
+        over http(s), from the same host; C(file://) and absolute paths are read only for a local template;
+        redirects are followed at most O(template_sources.max_redirects) times and checked the same way;
+        link-local and cloud metadata addresses (169.254.0.0/16, fe80::/10, C(fd00:ec2::254)) are refused."
+      - A refusal names the reference, the template it comes from and the option that allows it, and happens
+        before any call to the service.
+    type: dict
+    suboptions:
+      allow_hosts:
+        description: Other hosts the references of a URL template may be fetched from.
+        type: list
+        elements: str
+        default: []
+      allow_local_files:
+        description: Let a template read from a URL reference C(file://) URLs and absolute local paths.
+        type: bool
+        default: false
+      allow_link_local:
+        description: Let templates and their references be fetched from link-local and metadata addresses.
+        type: bool
+        default: false
+      max_bytes:
+        description: Largest template or referenced file, in bytes (Heat's own C(max_template_size) by default).
+        type: int
+        default: 524288
+      max_redirects:
+        description: Most redirects followed for one fetch.
+        type: int
+        default: 5
 notes:
   - The module never turns off TLS verification to fetch O(template_url).
 seealso:
@@ -261,6 +326,34 @@ stack:
       description: Id of the parent stack of a nested stack; None otherwise.
       type: str
       sample: null
+resource_changes:
+  description:
+    - In check mode on an existing stack that would change, the resources Heat's update preview says would be
+      added, updated, replaced, deleted or left unchanged (names, sorted).
+  returned: check mode, when the service offers the preview
+  type: dict
+  contains:
+    added:
+      description: Resources that would be created.
+      type: list
+      elements: str
+    updated:
+      description: Resources that would be updated in place.
+      type: list
+      elements: str
+    replaced:
+      description: Resources that would be replaced (deleted and created again).
+      type: list
+      elements: str
+    deleted:
+      description: Resources that would be deleted.
+      type: list
+      elements: str
+    unchanged:
+      description: Resources that would be left as they are.
+      type: list
+      elements: str
+  sample: {"added": [], "updated": ["tier"], "replaced": ["config"], "deleted": [], "unchanged": ["motd"]}
 changes:
   description: The compared fields that differed (V(template), V(parameters), V(environment), V(files), V(tags),
     V(timeout), V(rollback), V(status) for a failed stack), or V(created) for a new stack; empty when nothing changed.

@@ -17,7 +17,7 @@ Paths after ``<base>/heat``, all under ``/v1/{tenant_id}``, project-scoped auth,
 * ``POST /stacks`` -- 201 ``{stack: {id, links}}``; 409 when the name is taken (by a stack not deleted); 400
   for a bad name, template, parameter value (type, constraint, missing required, undeclared), timeout.
   Accepts ``files``, ``environment`` (dict or YAML string; ``parameters`` and ``parameter_defaults``),
-  ``environment_files`` (names in ``files``), ``parameters``, ``tags`` (list or comma string),
+  ``environment_files`` (names in ``files``), ``parameters``, ``tags`` (comma string),
   ``timeout_mins``, ``disable_rollback`` (default true, like Heat).
 * ``GET /stacks`` -- filters ``id``, ``name``, ``status`` (full ``CREATE_COMPLETE`` or the status part
   ``COMPLETE``), ``action``, ``tags`` (all), ``tags_any``, ``not_tags``, ``not_tags_any``; ``show_deleted``;
@@ -29,19 +29,23 @@ Paths after ``<base>/heat``, all under ``/v1/{tenant_id}``, project-scoped auth,
 * ``GET /stacks/{name}/{id}`` (and the source's form ``/{name}/{id}`` without ``stacks/``) -- 200
   ``{stack: {...}}`` with ``parameters`` as Heat shows them (every value a string, hidden ones ``******``,
   plus ``OS::stack_id``, ``OS::stack_name``, ``OS::project_id``) and ``outputs`` as ``[{output_key,
-  output_value, description}]`` (``resolve_outputs=false`` leaves them out).  404 for unknown or deleted.
+  output_value, description}]`` (``resolve_outputs=false`` leaves them out).  404 for unknown; a deleted
+  stack answers 200 with ``DELETE_COMPLETE`` and ``deletion_time``, as real Heat does (its sub-paths 404).
 * ``GET .../template`` (the template as stored, parsed), ``.../environment``, ``.../files``, ``.../outputs``
   (``{outputs: [{output_key, description}]}``) and ``.../outputs/{key}`` (``{output: {...}}``).
 * ``PUT /stacks/{name}/{id}`` -- full replace (parameters not given fall back to defaults); ``PATCH`` keeps
   the current template, parameters, environment and files unless given (``clear_parameters`` drops some).
   202, no body.  409 while the stack has an action in progress.
+* ``PUT /stacks/{name}/{id}/preview`` -- 200 ``{resource_changes: {added, updated, replaced, deleted, unchanged}}``
+  for the PUT body given (no change made); reading ``heat_no_preview``: 404, as on a service without it.
+* ``tags`` -- a comma separated string, stored split: ``""`` is stored as ``[""]`` (real Heat); a JSON list is a 400.
 * ``DELETE /stacks/{name}/{id}`` -- 204; DELETE_IN_PROGRESS, then gone (``show_deleted`` lists it as
   DELETE_COMPLETE).  Deleting a stack already being deleted answers 204 again.
 * ``GET .../events`` -- ``{events: [...]}`` with ``id``, ``event_time``, ``resource_name``,
   ``logical_resource_id``, ``physical_resource_id``, ``resource_status`` (``CREATE_COMPLETE`` style),
   ``resource_status_reason``, ``links`` (self, resource, stack); stack events use the stack name as
   ``resource_name`` and the stack id as ``physical_resource_id``.  Filters ``resource_name``,
-  ``resource_status``, ``resource_action``, ``resource_type``; ``sort_dir`` (default asc), ``marker`` (an
+  ``resource_status``, ``resource_action``, ``resource_type``; ``sort_dir`` (default desc, newest first, as Heat), ``marker`` (an
   event id), ``limit``.
 * ``GET .../resources`` and ``GET .../resources/{name}`` -- the template's resources with their status.
 
@@ -80,7 +84,14 @@ import time
 import uuid
 from urllib.parse import unquote, urlsplit
 
+import readings
 from core import heat_error
+
+# Readings (see readings.py and docs/emulator.md): where the source leaves room, the alternative behind a switch.
+NO_PREVIEW = readings.declare(
+    "heat_no_preview", "heat", "EasyStack stack API list (no preview)",
+    "the reference lists no update preview: PUT /stacks/{name}/{id}/preview answers 404 instead of Heat's "
+    "resource_changes")
 
 STACK_OP_DELAY = 2.0
 MASK = "******"
@@ -1161,12 +1172,14 @@ def _lookup(req, name_or_id):
     raise _not_found(name_or_id)
 
 
-def _lookup_exact(req):
+def _lookup_exact(req, deleted_too=False):
+    """The stack at /stacks/{name}/{id}. A deleted one is found too where Heat finds it (the stack GET answers 200
+    with DELETE_COMPLETE until the database is purged; its sub-resources and writes answer 404)."""
     heat = _data(req.state)
     _advance_all(req.state, heat)
     name, sid = req.params["stack_name"], req.params["stack_id"]
     stack = heat["stacks"].get(sid)
-    if stack is None or stack.get("deleted") or name not in (stack["stack_name"], stack["id"]):
+    if stack is None or (stack.get("deleted") and not deleted_too) or name not in (stack["stack_name"], stack["id"]):
         raise _not_found(name)
     return stack
 
@@ -1183,13 +1196,13 @@ def _bool_arg(value, what, default):
 
 
 def _tags_arg(value):
+    """Tags as Heat takes them: a comma separated string, stored as split ("" is stored as [""], as the real
+    engine does); a JSON list answers 400 there, and here."""
     if value is None:
         return []
     if isinstance(value, str):
-        return [t.strip() for t in value.split(",") if t.strip()]
-    if isinstance(value, list) and all(isinstance(t, str) for t in value):
-        return [t.strip() for t in value if t.strip()]
-    raise _bad("tags must be a list of strings or a comma separated string")
+        return [t.strip() for t in value.split(",")]
+    raise _bad("tags must be a comma separated string")
 
 
 def _timeout_arg(value):
@@ -1354,7 +1367,7 @@ def stack_lookup_sub(req):
 
 
 def stack_show(req):
-    stack = _lookup_exact(req)
+    stack = _lookup_exact(req, deleted_too=True)
     return 200, {"stack": _detail(req, stack, _bool_arg(req.q("resolve_outputs"), "resolve_outputs", True))}
 
 
@@ -1406,6 +1419,47 @@ def stack_update(req):
     return _update(req, _lookup_exact(req), patch=req.method == "PATCH")
 
 
+def _resource_values(stack, config):
+    ctx = _context(stack, config)
+    out = {}
+    for rname, rdef in (config["template"].get("resources") or {}).items():
+        rdef = rdef if isinstance(rdef, dict) else {}
+        out[rname] = (rdef.get("type"), json.dumps(_evaluate(rdef.get("properties") or {}, ctx), sort_keys=True,
+                                                   default=str), bool((rdef.get("properties") or {}).get("update_replace")))
+    return out
+
+
+def stack_preview(req):
+    """PUT .../preview: which resources a PUT with this body would add, update, replace, delete or keep.
+
+    A changed type is a replacement; changed (resolved) properties an update, or a replacement for a resource
+    with ``update_replace: true`` (as OS::Heat::TestResource does in Heat)."""
+    if req.state.reading(NO_PREVIEW):
+        raise heat_error(404, "Not Found", "The resource could not be found.")
+    stack = _lookup_exact(req)
+    body = req.json()
+    if not isinstance(body, dict):
+        raise _bad("The request body must be a JSON object")
+    config = _build_config(body)
+    old, new = _resource_values(stack, _unsealed(stack["config"])), _resource_values(stack, config)
+    changes = dict((key, []) for key in ("added", "deleted", "replaced", "unchanged", "updated"))
+    for rname in sorted(set(old) | set(new)):
+        if rname not in old:
+            kind = "added"
+        elif rname not in new:
+            kind = "deleted"
+        elif old[rname][0] != new[rname][0]:
+            kind = "replaced"
+        elif old[rname][1] != new[rname][1]:
+            kind = "replaced" if new[rname][2] else "updated"
+        else:
+            kind = "unchanged"
+        rtype = (new.get(rname) or old.get(rname))[0]
+        changes[kind].append({"resource_name": rname, "logical_resource_id": rname, "resource_type": rtype,
+                              "stack_name": stack["stack_name"], "stack_identity": {"stack_id": stack["id"]}})
+    return 200, {"resource_changes": changes}
+
+
 def stack_update_by_name(req):
     return _update(req, _lookup(req, req.params["name_or_id"]), patch=req.method == "PATCH")
 
@@ -1448,7 +1502,7 @@ def stack_events(req):
     actions = req.query.get("resource_action")
     if actions:
         events = [e for e in events if e["resource_status"].split("_", 1)[0] in actions]
-    sort_dir = req.q("sort_dir") or "asc"
+    sort_dir = req.q("sort_dir") or "desc"  # Heat lists events newest first unless asked
     if sort_dir not in ("asc", "desc"):
         raise _bad("Unknown sort direction, must be 'desc' or 'asc'")
     events.sort(key=lambda e: e["seq"], reverse=sort_dir == "desc")
@@ -1533,6 +1587,7 @@ def register(router):
         routes.append(("GET", base + "/stacks/{name_or_id}/" + sub, stack_lookup_sub))
     routes += [
         ("GET", full, stack_show),
+        ("PUT", full + "/preview", stack_preview),
         ("PUT", full, stack_update),
         ("PATCH", full, stack_update),
         ("DELETE", full, stack_delete),

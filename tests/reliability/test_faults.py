@@ -225,7 +225,8 @@ def test_fault_free_baseline(rel, baseline):
     assert len(canon["clusters"]) == CLUSTERS
     assert all(c["spec"]["clusterGroupID"] == "fleets:rel-fleet" for c in canon["clusters"].values())
     assert canon["stacks"]["rel-stack"]["status"] == "CREATE_COMPLETE"
-    assert list(canon["executions"]) == ["rel-run"]
+    # one execution (its name is whatever bce_wdl_execution gives it: the task name or the WDL workflow's name)
+    assert len(canon["executions"]) == 1, canon["executions"]
     assert not rel.duplicates(state)
     rel.record_figure("faults.baseline", {"seconds": round(run.duration, 1), "requests": len(log),
                                           "writes": sum(1 for e in log if e["write"])})

@@ -126,7 +126,10 @@ def test_request_log_records_calls_and_since(api):
     assert listing == dict(listing, method="GET", service="ucs", path="/v1/clusters", query={"limit": ["5"]},
                            status=200, write=False, auth="token", fault=None)
     assert create["method"] == "POST" and create["write"] is True and create["status"] == 201
-    assert set(create) == {"seq", "time", "method", "service", "path", "query", "status", "write", "auth", "fault"}
+    assert set(create) == {"seq", "time", "method", "service", "path", "query", "status", "write", "auth", "fault",
+                           "route", "raw_path"}
+    # the route that answered (its pattern) and the path as it arrived, still percent-encoded
+    assert create["route"] == "/v1/clustergroups" and create["raw_path"] == "/ucs/v1/clustergroups"
     later = api.requests_since(2)
     assert [r["seq"] for r in later["requests"]] == [3]
     # hooks are not logged

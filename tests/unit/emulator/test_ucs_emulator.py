@@ -635,7 +635,8 @@ def test_managed_clusters_unimported_only_reading(api):
     every = api.ucs("GET", "/v1/managedclusters").json()
     body["metadata"]["uid"] = [m for m in every if m["metadata"]["name"] == "cce-dev-01"][0]["metadata"]["uid"]
     assert api.ucs("POST", "/v1/clusters", json=body).status_code == 201
-    names = lambda **q: sorted(m["metadata"]["name"] for m in api.ucs("GET", "/v1/managedclusters", params=q).json())
+    def names(**query):
+        return sorted(m["metadata"]["name"] for m in api.ucs("GET", "/v1/managedclusters", params=query).json())
     assert "cce-dev-01" not in names(unregister="true")
     assert api.hook("PUT", "/config", json={"readings": {"ucs_managed_unimported_only": True}}).status_code == 200
     assert "cce-dev-01" in names(unregister="true")            # the document's name is ignored

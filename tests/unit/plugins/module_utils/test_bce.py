@@ -335,16 +335,30 @@ def test_submission_through_the_real_client_is_multipart_and_signed(fake_cloud, 
 
 # ---------------------------------------------------------------------------------------------- path segments
 
+@pytest.mark.parametrize("call", [
+    lambda api: api.get_execution("../clusters/g-pool"),
+    lambda api: api.delete_execution("../clusters/g-pool"),
+    lambda api: api.stop_execution("../../clusters/g-pool"),
+    lambda api: api.get_pool("g/../../executions-extend"),
+    lambda api: api.update_pool("a/b", description="d"),
+    lambda api: api.delete_pool("x/y"),
+])
+def test_an_id_that_is_a_path_is_refused_before_any_call(call):
+    """bce_wdl_execution id=../clusters/<pool> once read a pool as an execution and reported it deleted."""
+    client = FakeClient(lambda m, p, k: {"guid": "g-pool", "cluster_name": "p"})
+    with pytest.raises(ConfigurationError) as err:
+        call(bce.BceApi(client))
+    assert "id" in str(err.value)
+    assert client.calls == []
+
+
 @pytest.mark.parametrize("call, what", [
-    (lambda api: api.get_execution("../clusters/g-pool"), "/executions-extend/..%2Fclusters%2Fg-pool"),
-    (lambda api: api.delete_execution("../clusters/g-pool"), "/executions-extend/..%2Fclusters%2Fg-pool"),
-    (lambda api: api.stop_execution("../../clusters/g-pool?x=1#"), "/executions-extend/..%2F..%2Fclusters%2Fg-pool%3Fx%3D1%23/stop"),
-    (lambda api: api.get_pool("g/../../executions-extend"), "/clusters/g%2F..%2F..%2Fexecutions-extend"),
-    (lambda api: api.update_pool("a b/c", description="d"), "/clusters/a%20b%2Fc"),
-    (lambda api: api.delete_pool("x/y"), "/clusters/x%2Fy"),
+    (lambda api: api.get_execution("a b?c#%"), "/executions-extend/a%20b%3Fc%23%25"),
+    (lambda api: api.stop_execution("e..1"), "/executions-extend/e..1/stop"),
+    (lambda api: api.get_pool("g;x=1"), "/clusters/g%3Bx%3D1"),
+    (lambda api: api.update_pool("g+1", description="d"), "/clusters/g%2B1"),
 ])
 def test_every_id_is_one_encoded_path_segment(call, what):
-    """bce_wdl_execution id=../clusters/<pool> once read a pool as an execution and reported it deleted."""
     client = FakeClient(lambda m, p, k: {"id": "e", "status": "Aborting"} if m == "POST" else {})
     call(bce.BceApi(client))
     assert client.calls[0][2] == "/v1/{project_id}" + what
@@ -458,8 +472,8 @@ def test_execution_lookups_are_one_filtered_call(count):
 
     def handler(method, path, kwargs):
         query = kwargs["query"]
-        items = [r for r in records if query.get("workflow_name") in (None, r["execution"]["workflow_name"])
-                 and query.get("name", "") in r["execution"]["name"]]
+        items = [r for r in records if query.get("workflow_name") in (None, r["execution"]["workflow_name"])]
+        items = [r for r in items if query.get("name", "") in r["execution"]["name"]]
         return {"executions": items[:int(query["limit"])], "total_num": len(items)}
 
     client = FakeClient(handler)
@@ -499,3 +513,6 @@ def test_workflow_name_and_inputs_comparison():
     assert bce.same_inputs({"inputs_json": "obs://b/in.json"}, {}) is None
     assert bce.same_inputs({}, {}) is None
     assert bce.same_inputs({"inputs_json": "{}"}, None) is None
+    # inputs given as a URL: the same URL stored matches; stored content cannot be compared with a URL
+    assert bce.same_inputs({"inputs_json": "obs://b/in.json"}, None, "obs://b/in.json") is True
+    assert bce.same_inputs({"inputs_json": '{"a": 1}'}, None, "obs://b/in.json") is None

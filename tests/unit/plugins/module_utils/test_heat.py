@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils import heat
+from ansible_collections.fleetops.cloud.plugins.module_utils import heat_templates as ht
 
 HOT = """
 heat_template_version: 2021-04-16
@@ -64,7 +65,7 @@ def test_load_template_from_file_collects_files(tmp_path):
     (tmp_path / "scripts" / "boot.sh").write_text("#!/bin/sh\necho hi\n")
     (tmp_path / "nested" / "child.yaml").write_text(CHILD)
     (tmp_path / "nested" / "inner.txt").write_text("inner")
-    loader = heat.Loader()
+    loader = ht.Loader()
     template, source = loader.load_template(str(tmp_path / "main.yaml"))
     assert template["description"] == "demo"
     files = loader.collect_files(template, source)
@@ -73,12 +74,12 @@ def test_load_template_from_file_collects_files(tmp_path):
 
 def test_file_url_template(tmp_path):
     (tmp_path / "t.yaml").write_text("heat_template_version: 2021-04-16\nresources: {}\n")
-    template, source = heat.Loader().load_template(template_url="file://%s" % (tmp_path / "t.yaml"))
+    template, source = ht.Loader().load_template(template_url="file://%s" % (tmp_path / "t.yaml"))
     assert template["resources"] == {} and source.base_dir == str(tmp_path)
 
 
 def test_given_files_win_and_missing_inline_references_fail():
-    loader = heat.Loader()
+    loader = ht.Loader()
     template, source = loader.load_template(HOT)
     with pytest.raises(ConfigurationError) as exc:
         loader.collect_files(template, source)
@@ -88,7 +89,7 @@ def test_given_files_win_and_missing_inline_references_fail():
 
 
 def test_load_template_dict_and_refusals(tmp_path):
-    loader = heat.Loader()
+    loader = ht.Loader()
     data, _source = loader.load_template({"heat_template_version": "2021-04-16", "resources": {}})
     assert data["resources"] == {}
     with pytest.raises(ConfigurationError):
@@ -102,14 +103,14 @@ def test_load_template_dict_and_refusals(tmp_path):
 def test_template_url_uses_the_fetcher_and_resolves_relative_references():
     seen = []
 
-    def fetch(url):
+    def fetch(url, _policy, _ref, _origin):
         seen.append(url)
         if url.endswith("main.yaml"):
             return "heat_template_version: 2021-04-16\nresources:\n  a:\n    type: OS::Heat::Value\n" \
                    "    properties: {value: {get_file: data.txt}}\n"
         return "payload"
 
-    loader = heat.Loader(fetch_url=fetch)
+    loader = ht.Loader(fetch_url=fetch)
     template, source = loader.load_template(template_url="https://files.example/t/main.yaml")
     files = loader.collect_files(template, source)
     assert files == {"data.txt": "payload"}
@@ -119,12 +120,12 @@ def test_template_url_uses_the_fetcher_and_resolves_relative_references():
 def test_environments_merge_in_order(tmp_path):
     env_file = tmp_path / "env.yaml"
     env_file.write_text("parameters: {a: 1}\nresource_registry: {'My::T': one.yaml, resources: {x: {hooks: pre}}}\n")
-    merged = heat.Loader().load_environment([str(env_file), {"parameters": {"b": 2},
+    merged = ht.Loader().load_environment([str(env_file), {"parameters": {"b": 2},
                                                              "resource_registry": {"resources": {"y": {"hooks": "post"}}}}])
     assert merged["parameters"] == {"a": 1, "b": 2}
     assert merged["resource_registry"] == {"My::T": "one.yaml", "resources": {"x": {"hooks": "pre"}, "y": {"hooks": "post"}}}
     with pytest.raises(ConfigurationError):
-        heat.Loader().load_environment({"bogus": {}})
+        ht.Loader().load_environment({"bogus": {}})
 
 
 def test_normalise_environment_ignores_what_heat_adds():

@@ -7,7 +7,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.heat import HeatApi
 
 
@@ -80,50 +80,79 @@ def test_find_ignores_deleted_and_other_names():
     assert HeatApi(FakeClient({("GET", "/stacks"): {"stacks": []}})).find_stack("web") is None
 
 
+SID = "3095aefc-09fb-4bc7-b1f0-f21a304e864c"
+
+
 def test_not_found_is_none_and_other_errors_raise():
     api = HeatApi(FakeClient({}))
-    assert api.get_stack("web", "1") is None
-    assert api.get_template("web", "1") is None
-    assert api.get_environment("web", "1") is None
-    assert api.list_events("web", "1") == []
-    assert api.delete_stack("web", "1") is False
+    assert api.get_stack("web", SID) is None
+    assert api.get_template("web", SID) is None
+    assert api.get_environment("web", SID) is None
+    assert api.list_events("web", SID) == []
+    assert api.delete_stack("web", SID) is False
+    assert api.preview_update("web", SID, {}) is None
     boom = ApiError(status=500, code="Internal Server Error", message="x", method="GET", url="/")
     with pytest.raises(ApiError):
-        HeatApi(FakeClient({("GET", "/stacks/web/1"): boom})).get_stack("web", "1")
+        HeatApi(FakeClient({("GET", "/stacks/web/" + SID): boom})).get_stack("web", SID)
+
+
+def test_a_deleted_stack_is_absent():
+    """Real Heat answers GET /stacks/{name}/{id} of a deleted stack with 200 and DELETE_COMPLETE."""
+    client = FakeClient({("GET", "/stacks/web/" + SID): {"stack": {"id": SID, "stack_status": "DELETE_COMPLETE"}}})
+    assert HeatApi(client).get_stack("web", SID) is None
 
 
 def test_paths_payloads_and_create_flag():
-    client = FakeClient({("GET", "/stacks/we%2Fb/1"): {"stack": {"id": "1"}},
+    client = FakeClient({("GET", "/stacks/web/" + SID): {"stack": {"id": SID}},
                          ("POST", "/stacks"): {"stack": {"id": "9", "links": []}},
-                         ("PUT", "/stacks/web/1"): "",
-                         ("DELETE", "/stacks/web/1"): "",
+                         ("PUT", "/stacks/web/" + SID): "",
+                         ("PUT", "/stacks/web/%s/preview" % SID): {"resource_changes": {"replaced": []}},
+                         ("DELETE", "/stacks/web/" + SID): "",
                          ("POST", "/validate"): {"Description": "d"},
-                         ("GET", "/stacks/web/1/template"): "heat_template_version: 2021-04-16\n"})
+                         ("GET", "/stacks/web/%s/template" % SID): "heat_template_version: 2021-04-16\n"})
     api = HeatApi(client)
-    assert api.get_stack("we/b", "1") == {"id": "1"}
+    assert api.get_stack("web", SID) == {"id": SID}
     assert api.create_stack({"stack_name": "web"}) == {"id": "9", "links": []}
     assert client.calls[-1][5] is True
-    api.update_stack("web", "1", {"template": {}})
-    assert client.calls[-1][1:3] == ("PUT", "/stacks/web/1") and client.calls[-1][5] is False
-    assert api.delete_stack("web", "1") is True
+    api.update_stack("web", SID, {"template": {}})
+    # never re-sent blindly by the transport: the module reads the state back after a lost answer
+    assert client.calls[-1][1:3] == ("PUT", "/stacks/web/" + SID) and client.calls[-1][5] is True
+    assert api.preview_update("web", SID, {"template": {}}) == {"replaced": []}
+    assert api.delete_stack("web", SID) is True
+    assert client.calls[-1][5] is True
     assert api.validate({"template": {}}) == {"Description": "d"}
-    assert api.get_template("web", "1") == {"heat_template_version": "2021-04-16"}
+    assert api.get_template("web", SID) == {"heat_template_version": "2021-04-16"}
+
+
+@pytest.mark.parametrize("name,stack_id", [("we/b", SID), ("..", SID), ("9web", SID), ("", SID),
+                                           ("web", "../clusters/x"), ("web", "1"), ("web", SID + "/x")])
+def test_names_and_ids_are_checked_before_any_call(name, stack_id):
+    client = FakeClient({})
+    with pytest.raises(ConfigurationError):
+        HeatApi(client).get_stack(name, stack_id)
+    assert client.calls == []
+
+
+def test_events_are_asked_oldest_first():
+    client = FakeClient({("GET", "/stacks/web/%s/events" % SID): {"events": []}})
+    HeatApi(client).list_events("web", SID)
+    assert client.calls[0][3] == {"sort_dir": "asc"}
 
 
 def test_failure_covers_the_last_operation_and_survives_a_rollback():
-    events = [{"resource_name": "web", "physical_resource_id": "1", "resource_status": "CREATE_IN_PROGRESS"},
+    events = [{"resource_name": "web", "physical_resource_id": SID, "resource_status": "CREATE_IN_PROGRESS"},
               {"resource_name": "old", "resource_status": "CREATE_FAILED", "resource_status_reason": "before"},
-              {"resource_name": "web", "physical_resource_id": "1", "resource_status": "UPDATE_IN_PROGRESS"},
+              {"resource_name": "web", "physical_resource_id": SID, "resource_status": "UPDATE_IN_PROGRESS"},
               {"resource_name": "a", "resource_status": "UPDATE_IN_PROGRESS"},
               {"resource_name": "a", "resource_status": "UPDATE_FAILED", "resource_status_reason": "boom"},
               {"resource_name": "b", "resource_status": "UPDATE_COMPLETE"},
-              {"resource_name": "web", "physical_resource_id": "1", "resource_status": "UPDATE_FAILED",
+              {"resource_name": "web", "physical_resource_id": SID, "resource_status": "UPDATE_FAILED",
                "resource_status_reason": "Resource UPDATE failed: boom"},
-              {"resource_name": "web", "physical_resource_id": "1", "resource_status": "ROLLBACK_IN_PROGRESS"},
+              {"resource_name": "web", "physical_resource_id": SID, "resource_status": "ROLLBACK_IN_PROGRESS"},
               {"resource_name": "a", "resource_status": "DELETE_COMPLETE"},
-              {"resource_name": "web", "physical_resource_id": "1", "resource_status": "ROLLBACK_COMPLETE"}]
-    api = HeatApi(FakeClient({("GET", "/stacks/web/1/events"): {"events": events}}))
-    reason, failed = api.failure("web", "1")
+              {"resource_name": "web", "physical_resource_id": SID, "resource_status": "ROLLBACK_COMPLETE"}]
+    api = HeatApi(FakeClient({("GET", "/stacks/web/%s/events" % SID): {"events": events}}))
+    reason, failed = api.failure("web", SID)
     assert reason == "Resource UPDATE failed: boom"
     assert failed == [{"resource_name": "a", "resource_status": "UPDATE_FAILED", "resource_status_reason": "boom"}]
-    assert HeatApi(FakeClient({})).failure("web", "1") == (None, [])
+    assert HeatApi(FakeClient({})).failure("web", SID) == (None, [])

@@ -68,8 +68,7 @@ class FakeBce(object):
         if any(c[0] == "submit" for c in self.calls):
             return list(self.found_after_loss)
         return [e for e in self.existing.values()
-                if (workflow_name is None or e.get("workflow_name") == workflow_name)
-                and (workflow_id is None or e.get("workflow_id") == workflow_id)]
+                if workflow_name in (None, e.get("workflow_name")) and workflow_id in (None, e.get("workflow_id"))]
 
     def submit_execution(self, parameters, files=None):
         self.calls.append(("submit", json.loads(parameters), dict(files or {})))
@@ -442,3 +441,14 @@ def test_existing_pool_needs_no_create_fields(fake, capsys):
     fake.pools = {"p-1": {"guid": "g-1", "cluster_name": "p-1", "cluster_type": "dedicate", "cluster_id": "c1"}}
     code, result = run_module(bce_pool.BcePoolModule, dict(name="p-1", description=None), capsys)
     assert code == 0 and result["changed"] is False
+
+
+@pytest.mark.parametrize("args", [
+    dict(id="../clusters/g-pool-1", state="absent"),
+    dict(ids=["../clusters/g-pool-1"], state="absent"),
+    dict(id="..", state="stopped"),
+])
+def test_an_execution_id_that_is_a_path_never_reaches_the_api(fake, capsys, args):
+    code, result = run_module(bce_wdl_execution.BceWdlExecutionModule, args, capsys)
+    assert code == 1 and "id" in result["msg"]
+    assert FakeBce.last.calls == []

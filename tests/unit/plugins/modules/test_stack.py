@@ -46,13 +46,22 @@ def make_module(api, **params):
     module = stack_module.StackModule.__new__(stack_module.StackModule)
     defaults = dict(name="s", state="present", template=copy.deepcopy(TEMPLATE), template_url=None, files=None,
                     environment=None, parameters=None, secret_parameters=None, update_hidden_parameters=False, tags=None,
-                    timeout=None, rollback=None, recreate_failed=False, wait=True, wait_timeout=60)
+                    timeout=None, rollback=None, recreate_failed=False, wait=True, wait_timeout=60,
+                    template_sources=None, base_dir=None, preview=True)
     defaults.update(params)
     module.params = defaults
     module.api = api
     module.declarations = {}
     module.secret_names = set()
+    module.hidden_names = set()
+    module._added_secrets = []
+    module.module = StubAnsibleModule()
     return module
+
+
+class StubAnsibleModule(object):
+    def __init__(self):
+        self.no_log_values = set()
 
 
 STORED = {"id": "1", "stack_name": "s", "stack_status": "CREATE_COMPLETE", "tags": ["b", "a"], "timeout_mins": 10,
@@ -187,3 +196,45 @@ def test_negative_wait_timeout_fails_before_any_call():
         with pytest.raises(ConfigurationError) as exc:
             module.run()
         assert "wait_timeout" in str(exc.value)
+
+
+def test_hidden_values_given_in_parameters_are_registered_as_no_log():
+    """A template-hidden parameter given in ``parameters`` (not ``secret_parameters``) is still a secret."""
+    module = make_module(FakeApi(TEMPLATE), parameters={"pw": "not-in-any-output", "size": 2})
+    module.desired()
+    assert "not-in-any-output" in module.module.no_log_values
+    assert "2" not in module.module.no_log_values
+
+
+def test_tags_payload_empty_and_unmanaged():
+    module = make_module(FakeApi(TEMPLATE), tags=[])
+    desired = module.desired()
+    assert "tags" not in module.payload(desired, name="s")  # never "" (Heat stores it as [""])
+    unmanaged = make_module(FakeApi(TEMPLATE)).desired()
+    assert module.payload(unmanaged, current={"tags": ["b", "a"]})["tags"] == "a,b"  # a PUT keeps them
+
+
+def test_hidden_parameter_defaults_masked_by_heat_are_not_changes():
+    env = {"parameter_defaults": {"pw": "clear-value", "size": 3}}
+    stored = {"parameter_defaults": {"pw": "******", "size": 3}, "resource_registry": {"resources": {}}}
+    changes, hidden, _before = compare(FakeApi(TEMPLATE, environment=stored), environment=env)
+    assert changes == [] and "pw" in hidden
+
+
+def test_the_wait_ignores_the_previous_operation_status():
+    before = {"stack_status": "CREATE_COMPLETE", "updated_time": None}
+    ours = stack_module.StackModule._is_ours
+    assert not ours({"stack_status": "CREATE_COMPLETE", "updated_time": None}, before, ("UPDATE",), False)
+    assert ours({"stack_status": "UPDATE_IN_PROGRESS", "updated_time": None}, before, ("UPDATE",), False)
+    assert ours({"stack_status": "UPDATE_COMPLETE", "updated_time": "t1"}, before, ("UPDATE",), False)
+    again = {"stack_status": "UPDATE_COMPLETE", "updated_time": "t1"}
+    assert not ours(dict(again), again, ("UPDATE", "ROLLBACK"), False)
+    assert ours(dict(again), again, ("UPDATE", "ROLLBACK"), True)
+
+
+def test_bad_stack_names_fail_before_any_call():
+    for name in ("", "9abc", "a/b", "a b", "x" * 256):
+        module = make_module(FakeApi(TEMPLATE), name=name)
+        with pytest.raises(ConfigurationError):
+            module.run()
+        assert module.api.reads == []

@@ -149,3 +149,127 @@ def test_negative_wait_timeout_is_refused_by_the_validation():
     with pytest.raises(Failed) as exc:
         validate(validating_module(wait_timeout=-1))
     assert "wait_timeout" in str(exc.value)
+
+
+# ---- ClusterTask against a fake facade: reads at the floor, confirmed writes, teardown -------------------------
+
+class FakeApi(object):
+    def __init__(self, clusters=(), lose=()):
+        self.clusters = dict((c["metadata"]["uid"], c) for c in clusters)
+        self.calls = []
+        self.lose = set(lose)
+
+    def _log(self, name):
+        self.calls.append(name)
+        if name in self.lose:
+            self.lose.discard(name)
+            raise m.OutcomeUnknownError(method="POST", url="x", reason="lost")
+
+    def list_clusters(self):
+        self.calls.append("list_clusters")
+        return list(self.clusters.values())
+
+    def list_policies(self):
+        self.calls.append("list_policies")
+        return [{"metadata": {"uid": "p-1", "name": "ops"}}]
+
+    def list_fleets(self):
+        self.calls.append("list_fleets")
+        return [{"metadata": {"uid": FLEET, "name": "prod"}}]
+
+    def get_cluster(self, cluster_id):
+        self.calls.append("get_cluster")
+        return self.clusters.get(cluster_id)
+
+    def join_fleet(self, cluster_id, fleet_id, once=False):
+        assert once
+        self.clusters[cluster_id]["spec"]["clusterGroupID"] = fleet_id  # applied, then maybe lost
+        self._log("join_fleet")
+
+    def unjoin_fleet(self, cluster_id, once=False):
+        self.clusters[cluster_id]["spec"]["clusterGroupID"] = ""
+        self._log("unjoin_fleet")
+
+    def unregister_cluster(self, cluster_id):
+        self.calls.append("unregister_cluster")
+        return self.clusters.pop(cluster_id, None) is not None
+
+
+class FakeModule(object):
+    check_mode = False
+
+    def __init__(self, api):
+        self.api = api
+        self.warnings = []
+
+    def warn(self, msg):
+        self.warnings.append(msg)
+
+    def add_kubeconfig_secrets(self, text):
+        pass
+
+    confirmed_write = m.FleetopsModule.confirmed_write
+
+
+def task_for(api, **overrides):
+    settings = dict(state="present", kubeconfig=None, kubeconfig_path=None, fleet=None, policies=None,
+                    update_kubeconfig="on_create")
+    settings.update(overrides)
+    module = FakeModule(api)
+    return m.ClusterTask(module, params(**settings), m.Lookups(api))
+
+
+def bound(**spec):
+    cluster = registered(clusterGroupID=FLEET, manageType="grouped", **spec)
+    cluster["spec"]["ruleNamespaces"] = [{"rules": [{"ruleID": "p-1", "ruleName": "ops"}], "namespaces": ["default"]}]
+    return cluster
+
+
+def test_unchanged_cluster_costs_one_read_policies_compared_by_reported_names():
+    api = FakeApi([bound()])
+    outcome = task_for(api, fleet=FLEET, policies=[{"policies": ["ops"], "namespaces": ["default"]}]).run()
+    assert outcome["changed"] is False
+    assert api.calls == ["list_clusters"]
+
+
+def test_a_policy_name_the_cluster_does_not_report_is_resolved_with_one_list():
+    api = FakeApi([bound()])
+    task = task_for(api, policies=[{"policies": ["other"], "namespaces": ["default"]}])
+    with pytest.raises(m.ClusterFailed) as info:
+        task.run()
+    assert "'other'" in info.value.msg and api.calls == ["list_clusters", "list_policies"]
+
+
+def test_a_lost_join_answer_is_read_back_and_counts_as_done():
+    api = FakeApi([registered()], lose=["join_fleet"])
+    outcome = task_for(api, fleet="prod").run()
+    assert outcome["changed"] is True
+    assert api.calls == ["list_clusters", "list_fleets", "join_fleet", "get_cluster"]  # read back, not re-sent
+
+
+def test_absent_is_re_runnable():
+    api = FakeApi([bound()])
+    assert task_for(api, state="absent").run()["changed"] is True
+    assert "unregister_cluster" in api.calls
+    again = FakeApi([])
+    assert task_for(again, state="absent").run()["changed"] is False
+    assert again.calls == ["list_clusters"]
+
+
+def test_check_mode_predicts_a_placeholder_id_and_unknown_fleets_with_a_warning():
+    api = FakeApi([])
+    task = task_for(api, fleet="not-yet", kubeconfig="{}")
+    task.check_mode = True
+    task.module.check_mode = True
+    task.annotation = "{}"
+    outcome = task.run()
+    assert outcome["changed"] is True and outcome["after"]["metadata"]["uid"] == m.PLACEHOLDER_ID
+    assert outcome["after"]["spec"]["clusterGroupID"] == "not-yet" and task.module.warnings
+    assert "join_fleet" not in api.calls
+
+
+def test_list_entries_inherit_task_options_but_not_their_identity():
+    task = dict(state="absent", category="self", fleet="prod", kubeconfig="x", cluster_id=UID, name=None)
+    entry = m.entry_params(task, {"name": "a", "state": None, "fleet": ""})
+    assert entry["state"] == "absent" and entry["category"] == "self" and entry["fleet"] == ""
+    assert entry["kubeconfig"] is None and entry["cluster_id"] is None
