@@ -487,6 +487,7 @@ def part_starts(emulator, workdir, args):
                      "peer_s": benchlib.median(peer_s), "calls": max(ours_calls) if ours_calls else None,
                      "peer_calls": max(peer_calls) if peer_calls else None,
                      "writes": max(ours_writes) if ours_writes else None, "changed": changed})
+    processes = module_processes(emulator, workdir, tasks, token, args.proc_reps)
     imports = []
     modules = sorted(name[:-3] for name in os.listdir(os.path.join(ROOT, "plugins", "modules"))
                      if name.endswith(".py") and not name.startswith("_"))
@@ -495,7 +496,50 @@ def part_starts(emulator, workdir, args):
         samples = [import_cost(workdir, name) for dummy in range(args.import_reps)]
         imports.append({"module": name.rsplit(".", 1)[1], "ms": benchlib.median([s[0] for s in samples]),
                         "loads": samples[0][1], "rc": samples[0][2]})
-    return {"reps": args.reps, "rows": rows, "imports": imports}
+    return {"reps": args.reps, "rows": rows, "imports": imports, "processes": processes}
+
+
+def module_process(env, module, args_path):
+    """CPU seconds (user + system) and wall seconds of one module process run directly (``python -m``)."""
+    cpu0, wall0 = benchlib.cpu_children(), time.time()
+    proc = subprocess.run([sys.executable, "-m", module, args_path], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.DEVNULL, timeout=120, check=False)
+    cpu, wall = benchlib.cpu_children() - cpu0, time.time() - wall0
+    try:
+        failed = bool(json.loads(proc.stdout.decode("utf-8", "replace")).get("failed"))
+    except ValueError:
+        failed = True
+    return cpu, wall, failed or proc.returncode != 0
+
+
+def module_processes(emulator, workdir, tasks, token, reps):
+    """Each module's own process (no Ansible controller around it) vs ``ansible.modules.uri``'s, alternating:
+    CPU seconds per process, the part of a task's cost that the module decides."""
+    env = benchlib.ansible_env(emulator, workdir)
+    env["PYTHONPATH"] = os.path.join(workdir, "collections")
+    uri_args = os.path.join(workdir, "proc-uri.json")
+    with open(uri_args, "w") as handle:
+        json.dump({"ANSIBLE_MODULE_ARGS": {"url": emulator.info["orchestration"] + "/stacks",
+                                           "headers": {"X-Auth-Token": token}}}, handle)
+    rows = []
+    for index, (label, module, body, kind) in enumerate(tasks):
+        args_path = os.path.join(workdir, "proc-%02d.json" % index)
+        with open(args_path, "w") as handle:
+            json.dump({"ANSIBLE_MODULE_ARGS": body}, handle)
+        name = "ansible_collections.fleetops.cloud.plugins.modules.%s" % module.rsplit(".", 1)[1]
+        ours, peer, failures = [], [], 0
+        for rep in range(reps):
+            order = [(name, args_path, ours), ("ansible.modules.uri", uri_args, peer)]
+            if (rep + index) % 2:
+                order.reverse()
+            for mod, path, sink in order:
+                cpu, dummy, failed = module_process(env, mod, path)
+                sink.append(cpu)
+                failures += 1 if failed else 0
+        ratios = [o / p for o, p in zip(ours, peer) if p]
+        rows.append({"label": label, "kind": kind, "ours_cpu": benchlib.median(ours), "uri_cpu": benchlib.median(peer),
+                     "ratio": benchlib.median(ratios), "failures": failures, "runs": reps})
+    return rows
 
 
 def md_starts(result):
@@ -508,6 +552,15 @@ def md_starts(result):
                      if same else "calls differ"])
     text = [table(["module task", "pairs", "API calls", "uri calls", "writes", "changed", "median s", "uri median s",
                    "median ratio (pairs)", "goal <= 1.1x"], rows), ""]
+    rows = []
+    for row in result.get("processes") or []:
+        rows.append(["`%s`" % row["label"], row["runs"], row["ours_cpu"], row["uri_cpu"], row["ratio"],
+                     row["failures"]])
+    if rows:
+        text += ["The module process alone (`python -m <module> args.json`, same calls, no controller around it), "
+                 "alternating with `ansible.modules.uri`; CPU seconds (user + system) per process:", "",
+                 table(["module process", "runs", "median CPU s", "uri median CPU s", "median ratio (pairs)",
+                        "failed runs"], rows), ""]
     uri = [imp for imp in result["imports"] if imp["module"] == "uri"]
     uri_ms = uri[0]["ms"] if uri else None
     rows = []
@@ -647,6 +700,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated subset of %s" % ", ".join(PARTS))
     parser.add_argument("--reps", type=int, default=4, help="pairs per module in the module-start part (1..20)")
+    parser.add_argument("--proc-reps", type=int, default=3, help="module processes per module, run directly (1..10)")
     parser.add_argument("--import-reps", type=int, default=3, help="python -X importtime samples per module (1..9)")
     parser.add_argument("--reapply", type=int, default=10, help="unchanged stack re-applies per side (1..50)")
     parser.add_argument("--clusters", type=int, default=10, help="clusters in the inventory-host scale part (1..50)")
@@ -668,7 +722,7 @@ def main(argv=None):
     if unknown:
         parser.error("unknown parts: %s" % ", ".join(unknown))
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    bounds = [(args.reps, 1, 20, "--reps"), (args.import_reps, 1, 9, "--import-reps"), (args.reapply, 1, 50, "--reapply"),
+    bounds = [(args.reps, 1, 20, "--reps"), (args.import_reps, 1, 9, "--import-reps"), (args.proc_reps, 1, 10, "--proc-reps"), (args.reapply, 1, 50, "--reapply"),
               (args.clusters, 1, 50, "--clusters"), (args.forks, 1, 50, "--forks"), (args.lookup_reps, 1, 10, "--lookup-reps"),
               (args.list_clusters, 1, 500, "--list-clusters"), (args.list_timeout, 10, 900, "--list-timeout"),
               (args.budget, 60, 3600, "--budget")]

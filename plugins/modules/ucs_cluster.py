@@ -1191,8 +1191,15 @@ class UcsClusterModule(FleetopsModule):
 
     def wait_all(self, tasks, outcomes, results):
         """Wait until every cluster of the list is Available: one list call per round, whatever the size."""
-        waiting = dict((t.name, r) for t, r in zip(tasks, results)
-                       if t.name in outcomes and t.params["state"] != "absent" and phase_of(outcomes[t.name]["after"]) != AVAILABLE)
+        waiting = {}
+        for task, result in zip(tasks, results):
+            if task.name not in outcomes or task.params["state"] == "absent":
+                continue
+            if phase_of(outcomes[task.name]["after"]) == AVAILABLE:  # already there: a history of one entry
+                result["status_history"] = [{"status": AVAILABLE, "elapsed": 0.0,
+                                             "at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}]
+            else:
+                waiting[task.name] = result
         if not waiting:
             return
         start = time.monotonic()

@@ -92,7 +92,7 @@ POOL_STATUS_UNKNOWN = readings.declare(
     "the pool status has no documented values: a new pool reports undocumented statuses (Installing for "
     "POOL_INSTALL_DELAY s, then Available) instead of Running at once")
 
-POOL_INSTALL_DELAY = 30.0
+POOL_INSTALL_DELAY = 10.0
 
 POOL_DELETE_DELAY = 2.0
 EXEC_SUBMITTED = 1.0

@@ -4,9 +4,11 @@ The layer never skips: when the engine cannot be installed or started, every tes
 """
 
 import hashlib
+import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -90,3 +92,39 @@ def tail(text, lines=80):
 
 
 
+
+
+@pytest.fixture(scope="session")
+def emulator_heat():
+    """The emulator (``tests/emulator --port 0 --speed 20``) as a raw Heat client, for the comparison test."""
+    proc = subprocess.Popen([sys.executable, "tests/emulator", "--port", "0", "--speed", "20"], cwd=CHECKOUT,
+                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            universal_newlines=True)
+    try:
+        box = {}
+        reader = threading.Thread(target=lambda: box.update(line=proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(30)
+        if not box.get("line"):
+            pytest.fail("the emulator printed no ready line within 30 s")
+        info = json.loads(box["line"])
+        body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
+            "name": info["user_name"], "password": info["password"], "domain": {"name": info["domain_name"]}}}},
+            "scope": {"project": {"id": info["project_id"]}}}}
+        status, headers, _answer = harness._http("POST", info["iam"].rstrip("/") + "/auth/tokens", body)
+        assert status == 201, "the emulator refused the token"
+        token = headers.get("X-Subject-Token")
+
+        def call(method, path, body=None, query=""):
+            url = info["orchestration"].rstrip("/") + path + (("?" + query) if query else "")
+            return harness._http(method, url, body, {"X-Auth-Token": token})
+
+        yield call
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        proc.stdout.close()

@@ -382,7 +382,10 @@ def bad_request(method, path):
 
 
 def test_a_400_to_a_get_by_id_is_absent():
-    api = bce.BceApi(FakeClient(lambda m, p, k: (_ for _ in ()).throw(bad_request(m, p))))
+    def handler(method, path, kwargs):
+        raise bad_request(method, path)
+
+    api = bce.BceApi(FakeClient(handler))
     assert api.get_pool("g-1") is None
     assert api.get_execution("e-1") is None
 
