@@ -7,7 +7,8 @@
 
 Prints one JSON object: for N CCE imports in one task (``clusters``) the first registration's controller CPU per
 cluster (user + system of ansible-playbook and its children), the idempotent re-run's API calls (all, writes, auth)
-and wall time, and the wall time of one ``ansible.builtin.uri`` task as the yardstick (ratio). Targets: re-run
+and wall time (the module task alone, and the cluster_registration role in list mode), and the wall time of one
+``ansible.builtin.uri`` task as the yardstick (ratio). Targets: re-run
 <= 5 calls, 0 writes, 0 auth calls with a warm token cache, <= 3x the uri task; first run <= 0.3 CPU-s per cluster.
 Needs ``make setup`` (the collection link in COLL_PARENT). Not a timed test: it only prints figures.
 """
@@ -43,7 +44,7 @@ def children_cpu():
 def run_playbook(playbook, env):
     cpu0, wall0 = children_cpu(), time.monotonic()
     proc = subprocess.run([os.path.join(VENV_BIN, "ansible-playbook"), "-i", "localhost,", playbook],
-                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1800)
+                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=1800, check=False)
     wall, cpu = time.monotonic() - wall0, children_cpu() - cpu0
     if proc.returncode != 0:
         sys.exit("ansible-playbook %s failed:\n%s" % (playbook, proc.stdout[-4000:]))
@@ -84,6 +85,11 @@ def main():
             json.dump([{"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
                 {"name": "Register the CCE clusters in one task", "fleetops.cloud.ucs_cluster": {
                     "category": "self", "clusters": [{"name": n} for n in names]}}]}], handle)
+        role = os.path.join(work, "role.yml")
+        with open(role, "w") as handle:
+            json.dump([{"hosts": "localhost", "connection": "local", "gather_facts": False, "roles": [
+                {"role": "fleetops.cloud.cluster_registration",
+                 "vars": {"cluster_registration_clusters": [{"name": n, "category": "self"} for n in names]}}]}], handle)
         yardstick = os.path.join(work, "uri.yml")
         with open(yardstick, "w") as handle:
             json.dump([{"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": [
@@ -94,6 +100,8 @@ def main():
         counts1, pos = calls_since(base, first)
         wall2, cpu2 = run_playbook(playbook, env)
         counts2, pos = calls_since(base, pos)
+        wall3, cpu3 = run_playbook(role, env)
+        counts3, pos = calls_since(base, pos)
         uri_wall, uri_cpu = run_playbook(yardstick, env)
         print(json.dumps({
             "clusters": args.clusters,
@@ -101,11 +109,13 @@ def main():
                               cpu_s_per_cluster=round(cpu1 / args.clusters, 4)),
             "rerun": dict(counts2, wall_s=round(wall2, 2), cpu_s=round(cpu2, 2),
                           wall_ratio_vs_uri_task=round(wall2 / uri_wall, 2)),
+            "role_rerun": dict(counts3, wall_s=round(wall3, 2), cpu_s=round(cpu3, 2),
+                               wall_ratio_vs_uri_task=round(wall3 / uri_wall, 2)),
             "uri_task": {"wall_s": round(uri_wall, 2), "cpu_s": round(uri_cpu, 2)},
         }, indent=2))
     finally:
         subprocess.run([os.path.join(VENV_BIN, "python"), os.path.join(ROOT, "tools", "emulator_ctl.py"), "stop", rundir],
-                       stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, check=False)
 
 
 if __name__ == "__main__":

@@ -40,9 +40,11 @@ What each part does:
   (median of the repetitions), for the oldest object, the newest and a name that does not exist.
 - **Module start cost**: each `*_info` module, and resource modules on a no-op re-run, alternating with an
   `ansible.builtin.uri` GET of the orchestration API, after one unmeasured run of every module (Ansible packages a
-  module once per playbook run). The ratio is the median of the per-pair ratios. The second table is
+  module once per playbook run). The ratio is the median of the per-pair ratios. The second table runs each
+  module's process alone (`python -m`, same arguments, same calls) alternating with `ansible.modules.uri` and
+  compares their CPU seconds, which the machine's load disturbs much less than wall time. The third is
   `python -X importtime` of each module file after `ansible.module_utils.basic`: what a module loads before it
-  does anything, and which heavy libraries among them.
+  does anything, and which heavy libraries among them (milliseconds there are wall time, so load inflates them).
 - **cluster_registration in inventory-host mode**: attached clusters as inventory hosts, `--forks`, with a fleet
   and a policy binding; the agent manifests are applied with `kubernetes.core.k8s` to each member's emulated
   Kubernetes API.

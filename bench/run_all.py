@@ -430,7 +430,9 @@ IMPORT_PROBES = ("requests", "yaml", "ansible.module_utils.urls", "cryptography"
 def import_cost(workdir, module):
     """Cumulative import milliseconds of a module (after ansible.module_utils.basic) and the heavy libraries it
     loads at import time, from ``python -X importtime``."""
-    env = dict(os.environ, PYTHONPATH=os.path.join(workdir, "collections"))
+    env = dict(os.environ, PYTHONPATH=os.path.join(workdir, "collections"),
+               PYTHONPYCACHEPREFIX=os.path.join(workdir, "pycache"))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # bytecode cached alike for both sides (see module_processes)
     code = "import ansible.module_utils.basic; import %s" % module
     proc = subprocess.run([sys.executable, "-X", "importtime", "-c", code], env=env, stdout=subprocess.DEVNULL,
                           stderr=subprocess.PIPE, timeout=120, check=False)
@@ -493,6 +495,7 @@ def part_starts(emulator, workdir, args):
                      if name.endswith(".py") and not name.startswith("_"))
     for name in ["ansible.modules.uri"] + ["ansible_collections.fleetops.cloud.plugins.modules.%s" % module
                                            for module in modules]:
+        import_cost(workdir, name)  # writes the bytecode
         samples = [import_cost(workdir, name) for dummy in range(args.import_reps)]
         imports.append({"module": name.rsplit(".", 1)[1], "ms": benchlib.median([s[0] for s in samples]),
                         "loads": samples[0][1], "rc": samples[0][2]})
@@ -517,6 +520,11 @@ def module_processes(emulator, workdir, tasks, token, reps):
     CPU seconds per process, the part of a task's cost that the module decides."""
     env = benchlib.ansible_env(emulator, workdir)
     env["PYTHONPATH"] = os.path.join(workdir, "collections")
+    # Bytecode cached for both sides alike (one unmeasured run each writes it): the site-packages have .pyc files
+    # and the checkout would not, which would charge our side for compiling. Under Ansible both sides compile
+    # their module_utils from the AnsiballZ zip on every task; that is in the task ratios.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = os.path.join(workdir, "pycache")
     uri_args = os.path.join(workdir, "proc-uri.json")
     with open(uri_args, "w") as handle:
         json.dump({"ANSIBLE_MODULE_ARGS": {"url": emulator.info["orchestration"] + "/stacks",
@@ -528,6 +536,9 @@ def module_processes(emulator, workdir, tasks, token, reps):
             json.dump({"ANSIBLE_MODULE_ARGS": body}, handle)
         name = "ansible_collections.fleetops.cloud.plugins.modules.%s" % module.rsplit(".", 1)[1]
         ours, peer, failures = [], [], 0
+        module_process(env, name, args_path)
+        if index == 0:
+            module_process(env, "ansible.modules.uri", uri_args)
         for rep in range(reps):
             order = [(name, args_path, ours), ("ansible.modules.uri", uri_args, peer)]
             if (rep + index) % 2:
@@ -557,8 +568,9 @@ def md_starts(result):
         rows.append(["`%s`" % row["label"], row["runs"], row["ours_cpu"], row["uri_cpu"], row["ratio"],
                      row["failures"]])
     if rows:
-        text += ["The module process alone (`python -m <module> args.json`, same calls, no controller around it), "
-                 "alternating with `ansible.modules.uri`; CPU seconds (user + system) per process:", "",
+        text += ["The module process alone (`python -m <module> args.json`, same calls, no controller around it, "
+                 "bytecode cached for both after one unmeasured run each), alternating with `ansible.modules.uri`; "
+                 "CPU seconds (user + system) per process:", "",
                  table(["module process", "runs", "median CPU s", "uri median CPU s", "median ratio (pairs)",
                         "failed runs"], rows), ""]
     uri = [imp for imp in result["imports"] if imp["module"] == "uri"]
@@ -567,7 +579,7 @@ def md_starts(result):
     for imp in result["imports"]:
         rows.append(["`%s`" % imp["module"], imp["ms"], (imp["ms"] / uri_ms) if imp["ms"] and uri_ms else None,
                      ", ".join("`%s`" % name for name in imp["loads"]) or "none of them"])
-    text.append(table(["module (import only)", "import ms after `basic`", "x uri", "heavy libraries loaded at "
+    text.append(table(["module (import only, bytecode cached)", "import ms after `basic`", "x uri", "heavy libraries loaded at "
                        "import time (of %s)" % ", ".join(IMPORT_PROBES)], rows))
     return "\n".join(text)
 
@@ -685,7 +697,7 @@ def environment(args):
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "ansible_core": benchlib.ansible_core_version(), "python": platform.python_version(),
             "cores": os.cpu_count(), "load_start": os.getloadavg(), "machine": platform.machine(),
-            "parts": args.parts}
+            "parts": args.parts, "argv": [a for a in sys.argv[1:]]}
 
 
 def md_environment(env):
@@ -693,7 +705,8 @@ def md_environment(env):
             "start and %s at the end; the run took %s s."
             % (env["date"], env["ansible_core"], env["python"], env["machine"], env["cores"],
                "/".join("%.1f" % v for v in env["load_start"]), "/".join("%.1f" % v for v in env["load_end"]),
-               fmt(env.get("seconds"), 0)))
+               fmt(env.get("seconds"), 0))
+            + " Command: `python bench/run_all.py %s`." % " ".join(env.get("argv") or []))
 
 
 def main(argv=None):
@@ -722,8 +735,10 @@ def main(argv=None):
     if unknown:
         parser.error("unknown parts: %s" % ", ".join(unknown))
     args.sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    bounds = [(args.reps, 1, 20, "--reps"), (args.import_reps, 1, 9, "--import-reps"), (args.proc_reps, 1, 10, "--proc-reps"), (args.reapply, 1, 50, "--reapply"),
-              (args.clusters, 1, 50, "--clusters"), (args.forks, 1, 50, "--forks"), (args.lookup_reps, 1, 10, "--lookup-reps"),
+    bounds = [(args.reps, 1, 20, "--reps"), (args.import_reps, 1, 9, "--import-reps"),
+              (args.proc_reps, 1, 10, "--proc-reps"), (args.reapply, 1, 50, "--reapply"),
+              (args.clusters, 1, 50, "--clusters"), (args.forks, 1, 50, "--forks"),
+              (args.lookup_reps, 1, 10, "--lookup-reps"),
               (args.list_clusters, 1, 500, "--list-clusters"), (args.list_timeout, 10, 900, "--list-timeout"),
               (args.budget, 60, 3600, "--budget")]
     bounds += [(size, 1, 2000, "--sizes") for size in args.sizes]

@@ -420,8 +420,6 @@ class BceWdlExecutionModule(FleetopsModule):
             if p["state"] != "absent":
                 self.fail("ids deletes executions in one batch: it can only be used with state=absent, not state=%s."
                           % p["state"])
-            if not p["ids"]:
-                self.fail("ids is empty: give the ids of the executions to delete.")
             for exec_id in p["ids"]:
                 validate_id(exec_id, "execution id in ids")
             return

@@ -31,9 +31,10 @@ options:
     type: str
   category:
     description:
-      - Only clusters of this category (query parameter C(category)).
+      - Only clusters of this category (query parameter C(category)), for example V(self), V(onpremise) or
+        V(attachedcluster) (the categories of the UCS API reference, section 5.6).
+      - The list call (section 3.1.1) states no closed set of values, so any category is passed on as given.
     type: str
-    choices: [self, onpremise, attachedcluster]
   fleet:
     description:
       - Only the members of this fleet (name or id; query parameter C(clustergroupid)).
@@ -121,7 +122,7 @@ class UcsClusterInfoModule(FleetopsModule):
         super(UcsClusterInfoModule, self).__init__(
             argument_spec=dict(
                 name=dict(type="str"),
-                category=dict(type="str", choices=["self", "onpremise", "attachedcluster"]),
+                category=dict(type="str"),
                 fleet=dict(type="str"),
                 manage_type=dict(type="str", choices=["all", "grouped", "discrete"]),
                 ids=dict(type="list", elements="str"),

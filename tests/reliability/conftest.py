@@ -44,6 +44,8 @@ _FIGURES_LOCK = threading.Lock()
 def pytest_addoption(parser):
     parser.addoption("--full", action="store_true", default=False,
                      help="reliability suite: every fault seed and the 50-host concurrency case")
+    parser.addoption("--seeds", default=None,
+                     help="comma-separated fault seeds of test_faults.py (default: 101, or 101-105 with --full)")
 
 
 def record_figure(key, value):
@@ -396,7 +398,10 @@ def full(request):
 
 
 @pytest.fixture(scope="session")
-def seeds(full):
+def seeds(request, full):
+    chosen = request.config.getoption("--seeds")
+    if chosen:
+        return tuple(int(seed) for seed in chosen.split(",") if seed.strip())
     return FULL_SEEDS if full else FAST_SEEDS
 
 

@@ -32,7 +32,10 @@ def first_failure(run):
     if not failures:
         return None if run.rc == 0 else "rc=%s without a failed task: %s" % (run.rc, run.stderr[-300:])
     play, task, host, result = failures[0]
-    return "%s / %s / %s: %s" % (play, task, host, (result.get("msg") or "")[:300])
+    inner = [item.get("error") for value in result.values() if isinstance(value, list)
+             for item in value if isinstance(item, dict) and item.get("error")]
+    return "%s / %s (%s) / %s: %s%s" % (play, task, result.get("action") or "", host, (result.get("msg") or "")[:300],
+                                        " [%s]" % str(inner[0])[:300] if inner else "")
 
 
 def run_scenario(rel, emu, workdir, reruns=0):
@@ -134,8 +137,8 @@ def _evaluate(rel, seed, value, base_state, base_log, base_canon):
                    unreported_failure=unreported)
     problems = []
     if not completed:
-        problems.append("seed %d: did not converge within %d re-runs: %s" % (seed, RERUNS, run.explain()))
-    if canon != base_canon:
+        problems.append("goal: seed %d: did not converge within %d re-runs: %s" % (seed, RERUNS, run.explain()))
+    if completed and canon != base_canon:
         diff = dict((k, {"faulted": canon[k], "baseline": base_canon[k]}) for k in canon if canon[k] != base_canon[k])
         problems.append("seed %d: final state differs from the fault-free run%s: %s"
                         % (seed, " although the run reported success (unreported failure)" if unreported else "",
@@ -207,8 +210,12 @@ def test_faults_per_seed(rel, baseline, seeds, emulators, workdir, full):
         "task_retries": sum(f["task_retries"] for f in per_seed.values()),
     })
     assert len(per_seed) == len(seeds), errors
-    assert not problems, "\n".join(problems)
+    # safety (always): no duplicate, no write repeated after a success, no success over a wrong state; the goals
+    # (convergence within 3 re-runs, >= 95 % complete at once) are asserted at full size, and measured always
+    safety = [p for p in problems if not p.startswith("goal: ")]
+    assert not safety, "\n".join(safety)
     if full:
+        assert not problems, "\n".join(problems)
         assert completed_first >= COMPLETION_GOAL * len(seeds), (
             "%d of %d runs completed without a re-run (goal %d %%): %s"
             % (completed_first, len(seeds), COMPLETION_GOAL * 100,
