@@ -151,8 +151,12 @@ def _num(value):
 
 def page(figures, markdown):
     """The whole of docs/performance.md."""
-    parts = [HEADER, "## Summary of this run", "", _summary(figures), "", markdown.rstrip(), "", MODES,
-             "Measured in this run:", "", _modes(figures) or "- (neither mode was measured in this run)", "",
+    try:
+        summary, modes = _summary(figures), _modes(figures)
+    except (KeyError, TypeError, ValueError, ZeroDivisionError) as exc:
+        summary = modes = "- (summary not computed: %s: %s)" % (type(exc).__name__, exc)
+    parts = [HEADER, "## Summary of this run", "", summary, "", markdown.rstrip(), "", MODES,
+             "Measured in this run:", "", modes or "- (neither mode was measured in this run)", "",
              "## The test suite\n\n`make test` prints the time of each layer in its summary (`tools/run_layers.sh`); "
              "those times are not benchmarks and are not recorded here.\n"]
     return "\n".join(parts)

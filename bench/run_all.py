@@ -20,6 +20,8 @@ Parts (each against a fresh state of one local emulator, 127.0.0.1):
 * ``stack``    ``bench/stack_reapply.py``: ``fleetops.cloud.stack`` vs ``openstack.cloud.stack``;
 * ``listmode`` ``bench/cluster_list_mode.py`` (the role's list mode), when that script exists.
 
+They run in the order roles, lookups, stack, starts, listmode, scale.
+
 The machine may be shared: wall times are inflated by other load, so the figures that matter are call counts
 and ratios of tasks run side by side in one playbook. Every loop is bounded, every subprocess has a timeout.
 ``--doc FILE`` writes the whole of ``docs/performance.md`` from this run's figures.
@@ -46,7 +48,7 @@ import benchlib  # noqa: E402  pylint: disable=wrong-import-position
 
 HERE = benchlib.HERE
 ROOT = benchlib.ROOT
-PARTS = ("roles", "lookups", "starts", "scale", "stack", "listmode")
+PARTS = ("roles", "lookups", "stack", "starts", "listmode", "scale")
 PLAYBOOK_TIMEOUT = 600
 DEMO_INVENTORY = os.path.join(ROOT, "playbooks", "inventories", "demo", "hosts.yml")
 
@@ -697,7 +699,7 @@ def environment(args):
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "ansible_core": benchlib.ansible_core_version(), "python": platform.python_version(),
             "cores": os.cpu_count(), "load_start": os.getloadavg(), "machine": platform.machine(),
-            "parts": args.parts, "argv": [a for a in sys.argv[1:]]}
+            "parts": args.parts, "argv": list(sys.argv[1:])}
 
 
 def md_environment(env):
@@ -762,7 +764,7 @@ def main(argv=None):
             say("... %s (%s)" % (part, time.strftime("%H:%M:%S")))
             try:
                 figures[part] = globals()["part_" + part](emulator, workdir, args)
-            except (RuntimeError, OSError, ValueError, KeyError, subprocess.SubprocessError) as exc:
+            except Exception as exc:  # pylint: disable=broad-exception-caught  # one failed part must not lose the others
                 errors[part] = "%s: %s" % (type(exc).__name__, exc)
                 traceback.print_exc()
     finally:
@@ -791,16 +793,20 @@ def main(argv=None):
 SECTIONS = (("roles", "Idempotent re-runs of the roles", md_roles),
             ("lookups", "Lookups by name", md_lookups),
             ("starts", "Module start cost", md_starts),
+            ("stack", "Stack re-apply vs openstack.cloud.stack", md_stack),
             ("scale", "cluster_registration in inventory-host mode", md_scale),
-            ("listmode", "cluster_registration in list mode", md_listmode),
-            ("stack", "Stack re-apply vs openstack.cloud.stack", md_stack))
+            ("listmode", "cluster_registration in list mode", md_listmode))
 
 
 def render(figures):
     out = ["## Environment", "", md_environment(figures["environment"]), ""]
     for key, title, func in SECTIONS:
         if key in figures:
-            out += ["## %s" % title, "", func(figures[key]), ""]
+            try:
+                body = func(figures[key])
+            except Exception as exc:  # pylint: disable=broad-exception-caught  # the JSON keeps the figures
+                body = "Figures not rendered (%s: %s); see the JSON file." % (type(exc).__name__, exc)
+            out += ["## %s" % title, "", body, ""]
         elif key in figures.get("errors", {}):
             out += ["## %s" % title, "", "Not measured: %s" % figures["errors"][key], ""]
     return "\n".join(out)

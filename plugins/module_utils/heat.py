@@ -3,9 +3,10 @@
 """Facade of the Heat-compatible orchestration API, and the pure helpers the stack modules share.
 
 ``HeatApi(client)`` knows the paths (relative to the orchestration endpoint: ``/stacks``, ``/validate``),
-the payloads, marker paging and find-by-name; ``None`` means "not found". The helpers load and normalise
-templates and environments (YAML or JSON, compared as structures), collect ``get_file`` references,
-compare parameters the way Heat reports them (every value a string, hidden ones as ``******``, defaults and
+the payloads, marker paging and find-by-name; ``None`` means "not found" (a deleted stack too: Heat shows it as
+``DELETE_COMPLETE``). Names and ids are checked (Heat's stack name rule, UUID ids) and percent-encoded before
+they go into a path. The helpers parse and normalise templates and environments (YAML or JSON, compared as
+structures; loading them safely is ``heat_templates.py``'s job), compare parameters the way Heat reports them (every value a string, hidden ones as ``******``, defaults and
 ``OS::*`` keys added) and turn a Heat stack into the object the modules return.
 """
 

@@ -455,13 +455,11 @@ class UcsApi(object):
         for dummy in range(self.max_pages):
             body = self._call("GET", path, query=dict(page_query)).body
             if isinstance(body, list):  # an unpaged answer
-                for item in body:
-                    yield item
+                yield from body
                 return
             body = body if isinstance(body, dict) else {}
             page = body.get(item_key) or []
-            for item in page:
-                yield item
+            yield from page
             seen += len(page)
             total = body.get("total")
             if not page or not isinstance(total, int) or seen >= total:

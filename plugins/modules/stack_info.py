@@ -211,7 +211,8 @@ class StackInfoModule(FleetopsModule):
                  "not_tags": params["not_tags"], "not_tags_any": params["not_tags_any"]}
         stacks = []
         for item in self.api.list_stacks(query):
-            if not matches(item, params):
+            # Heat's list can still show a stack for a moment after DELETE_COMPLETE: a deleted stack is absent.
+            if not matches(item, params) or item.get("stack_status") == "DELETE_COMPLETE":
                 continue
             if params["details"]:
                 full = self.api.get_stack(item.get("stack_name"), item.get("id"))

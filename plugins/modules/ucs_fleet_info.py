@@ -81,9 +81,9 @@ fleets:
     policy_namespaces:
       description:
         - The namespaces the fleet's permission policies are bound to, from C(spec.ruleNamespaces), de-duplicated.
-        - UCS reports a fleet's bindings either with their policy ids (C([{rules: [{ruleID, ruleName}], namespaces}]), the
+        - "UCS reports a fleet's bindings either with their policy ids (C([{rules: [{ruleID, ruleName}], namespaces}]), the
           form Huawei's Terraform provider reads) or, as the API reference's table 3-155 says, as namespace names only;
-          both are read.
+          both are read."
       type: list
       elements: str
       returned: success

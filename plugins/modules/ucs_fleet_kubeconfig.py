@@ -16,7 +16,7 @@ description:
     3.2.16). When UCS refuses it with a 4xx (other than 401, 403, 429; the wording of the answer is never read)
     and O(vpc_id) and O(subnet_id) are given, the module creates the connection (C(POST .../connection), 3.2.15)
     and asks for the kubeconfig once more. A refused connection (for example because it exists already) is
-    tolerated: the second kubeconfig answer decides.
+    tolerated, and the second kubeconfig answer decides.
   - "Calls that mint a new credential: C(POST .../kubeconfig) (each answer carries a new certificate) and
     C(POST .../cert) (3.2.14, connection and kubeconfig in one call; the module does not use it). They are sent once
     and never re-sent automatically: after a lost answer the task fails and says so. A repeat run mints none while

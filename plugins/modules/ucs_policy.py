@@ -11,7 +11,7 @@ version_added: 0.1.0
 description:
   - Create, update and delete permission policies (C(rules)) of Huawei Cloud UCS (Ubiquitous Cloud Native Service).
   - A policy is found by its exact O(name); names are unique per account. UCS has no call to read one policy,
-    so the module reads the list (one call: the list's C(limit) defaults to -1, everything; pages are followed only
+    so the module reads the list in one call (the list's C(limit) defaults to -1, everything; pages are followed only
     when a server caps them, and the search stops at the first match).
   - O(name) must be non-empty, at most 255 characters, without control characters or C(/); the UCS reference states
     no other rule for policy names, so UCS judges the rest.

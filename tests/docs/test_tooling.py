@@ -30,8 +30,8 @@ def test_parallel_shards_share_one_key_made_once(tmp_path):
 def test_no_path_outside_the_checkout():
     """Scripts use temporary directories under $TMPDIR and nothing else outside the checkout."""
     offenders = []
-    for path in glob.glob(os.path.join(ROOT, "tools", "*")) + [os.path.join(ROOT, "Makefile"),
-                                                                 os.path.join(ROOT, ".ci", "run")]:
+    paths = glob.glob(os.path.join(ROOT, "tools", "*")) + [os.path.join(ROOT, "Makefile"), os.path.join(ROOT, ".ci", "run")]
+    for path in paths:
         with open(path) as handle:
             for number, line in enumerate(handle, 1):
                 code = line.split("#", 1)[0]

@@ -1147,6 +1147,8 @@ def _detail(req, stack, resolve_outputs=True):
         "parameters": _display_params(stack),
         "template_description": stack["config"]["template"].get("description", "No description"),
         "timeout_mins": stack["config"]["timeout_mins"],
+        # real Heat: the stack shows [] when it has no tags, the list null
+        "tags": list(stack["config"]["tags"]),
     })
     if resolve_outputs:
         view["outputs"] = _outputs(stack)

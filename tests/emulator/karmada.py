@@ -190,8 +190,7 @@ def _admit(req, info):
     obj = body
     if req.method == "PATCH":
         member = k8s.member_store(req.state, req.params["member"])
-        old = k8s.objects_of(member, info).get("%s/%s" % (req.params.get("namespace") if info[4] else "",
-                                                           req.params.get("name")))
+        old = k8s.objects_of(member, info).get(_key(info, req.params.get("namespace"), req.params.get("name")))
         if old is None and ctype != "application/apply-patch+yaml":
             return
         obj = k8s._merge_patch(old, body) if old is not None else body  # pylint: disable=protected-access
@@ -351,9 +350,14 @@ def _selects(policy, template):
     return False
 
 
+def _priority_order(policy):
+    """Higher ``spec.priority`` first, then by name."""
+    return (-int(policy["spec"].get("priority") or 0), policy["metadata"]["name"])
+
+
 def _policy_for(store, template):
     ns = template["metadata"].get("namespace")
-    order = lambda p: (-int(p["spec"].get("priority") or 0), p["metadata"]["name"])  # noqa: E731
+    order = _priority_order
     if ns:
         local = [p for p in k8s.objects_of(store, PP).values() if p["metadata"].get("namespace") == ns]
         for policy in sorted(local, key=order):
@@ -514,7 +518,7 @@ def _work_name(binding):
     return "%s-%s" % (res["name"], digest[:10])
 
 
-def _manifest(template, target, binding_info, binding):
+def _manifest(template, target, binding):
     meta = template["metadata"]
     out = dict((k, copy.deepcopy(v)) for k, v in template.items() if k not in ("status", "metadata"))
     labels = dict(meta.get("labels") or {})
@@ -548,7 +552,7 @@ def _bind(state, store, ctl):
             scheduled = status.get("schedulerObservedGeneration") == binding["metadata"].get("generation")
             if not deleting and not scheduled:
                 continue
-            info, template = (None, None) if deleting else _template_of(store, binding)
+            dummy, template = (None, None) if deleting else _template_of(store, binding)
             for cluster, target in targets.items():
                 if template is None:
                     continue
@@ -560,7 +564,7 @@ def _bind(state, store, ctl):
                                               "resourcebinding.karmada.io/namespace":
                                                   binding["metadata"].get("namespace", "")}
                 work["metadata"].pop("deletionTimestamp", None)
-                work["spec"] = {"workload": {"manifests": [_manifest(template, target, binfo, binding)]},
+                work["spec"] = {"workload": {"manifests": [_manifest(template, target, binding)]},
                                 "conflictResolution": binding["spec"].get("conflictResolution", "Abort")}
                 annotations = work["metadata"].setdefault("annotations", {})
                 annotations["fleetops.emulator/template-generation"] = str(template["metadata"].get("generation", 0))
@@ -658,7 +662,7 @@ SUMMED = ("replicas", "readyReplicas", "availableReplicas", "updatedReplicas", "
           "updatedNumberScheduled", "numberMisscheduled", "currentReplicas")
 
 
-def _aggregate(state, store, ctl):
+def _aggregate(state, store, ctl):  # pylint: disable=unused-argument
     works = k8s.objects_of(store, WORK)
     now = state.now()
     for binfo in (RB, CRB):

@@ -66,7 +66,7 @@ def run_playbook(realheat):
         command = [playbook_bin, os.path.join(HERE, "playbooks", name), "-e", "realheat_info=%s" % info_path]
         command.extend(args)
         proc = subprocess.run(command, env=env, cwd=CHECKOUT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              universal_newlines=True, timeout=1200)
+                              universal_newlines=True, timeout=1200, check=False)
         with open(os.path.join(harness.BASE, "run", "%s.out" % os.path.splitext(name)[0]), "w") as handle:
             handle.write(proc.stdout)  # for reading after a failure (under .realheat/, gitignored)
         return proc.returncode, proc.stdout
@@ -77,21 +77,14 @@ def run_playbook(realheat):
 @pytest.fixture()
 def heat_http(realheat):
     """A tiny raw client of the real Heat API (through the logging proxy), for the emulator comparison."""
-    token, body = harness.RealHeat()._token(realheat["ports"], realheat["user_name"], realheat["password"],
-                                           realheat["project_name"])
+    token = harness.RealHeat()._token(realheat["ports"], realheat["user_name"], realheat["password"],
+                                      realheat["project_name"])[0]
 
     def call(method, path, body=None, query=""):
         url = realheat["orchestration"] + path + (("?" + query) if query else "")
         return harness._http(method, url, body, {"X-Auth-Token": token})
 
     return call
-
-
-def tail(text, lines=80):
-    return "\n".join(text.splitlines()[-lines:])
-
-
-
 
 
 @pytest.fixture(scope="session")

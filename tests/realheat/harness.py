@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """A real OpenStack Keystone + Heat on 127.0.0.1 for the orchestration tests (stdlib only).
 
     python tests/realheat/harness.py install     # the venv .realheat/venv from tests/realheat/requirements.txt
@@ -270,22 +269,22 @@ driver = noop
 
     def _identity_objects(self, ports):
         """Roles, service user, stack domain and its admin, the test user and the orchestration service."""
-        token, _ = self._token(ports, "admin", ADMIN_PASSWORD, "admin")
+        token = self._token(ports, "admin", ADMIN_PASSWORD, "admin")[0]
         base = "http://127.0.0.1:%d/v3" % ports["keystone"]
 
         def post(path, body):
-            status, _, answer = _http("POST", base + path, body, {"X-Auth-Token": token})
+            status, _headers, answer = _http("POST", base + path, body, {"X-Auth-Token": token})
             if status not in (200, 201):
                 raise RealHeatError("Keystone POST %s: %s %s" % (path, status, answer))
             return answer
 
         def put(path):
-            status, _, answer = _http("PUT", base + path, None, {"X-Auth-Token": token})
+            status, _headers, answer = _http("PUT", base + path, None, {"X-Auth-Token": token})
             if status not in (200, 204):
                 raise RealHeatError("Keystone PUT %s: %s %s" % (path, status, answer))
 
         def role_id(name):
-            _, _, answer = _http("GET", base + "/roles?name=" + name, None, {"X-Auth-Token": token})
+            answer = _http("GET", base + "/roles?name=" + name, None, {"X-Auth-Token": token})[2]
             found = answer.get("roles") or []
             return found[0]["id"] if found else post("/roles", {"role": {"name": name}})["role"]["id"]
 

@@ -56,7 +56,9 @@ def observe(call, name):
     _settle(call, path)
     status, _h, _b = call("PUT", path, {"template": TEMPLATE, "parameters": {"word": "a"}})
     stack = _settle(call, path)
-    seen["tags after a PUT without tags"] = stack["tags"] or []
+    seen["tags after a PUT without tags"] = stack["tags"]
+    listed = call("GET", "/stacks", query="name=" + name)[2]["stacks"]
+    seen["list shows no tags as"] = listed[0].get("tags") if listed else "missing"
     seen["delete"] = call("DELETE", path)[0]
     deadline = time.time() + 120
     while time.time() < deadline:

@@ -4,8 +4,6 @@ Every playbook asserts its own steps (writes counted by the harness's logging pr
 check what only the whole output can show: no hidden or secret value anywhere, even at -vvv with --diff.
 """
 
-import pytest
-
 SECRETS = ("realheat-db-password-42", "realheat-worker-token-1")
 
 

@@ -141,6 +141,8 @@ def wait_status(api, name, sid, statuses, timeout=5.0):
 
 
 def events(api, name, sid, **params):
+    """The events oldest first (Heat, and the emulator, list them newest first unless asked)."""
+    params.setdefault("sort_dir", "asc")
     resp = heat(api, "GET", "/stacks/%s/%s/events" % (name, sid), params=params)
     assert resp.status_code == 200, resp.text
     return resp.json()["events"]
@@ -264,7 +266,11 @@ def test_create_get_update_delete(api):
     assert heat(api, "DELETE", "/stacks/web/%s" % sid).status_code == 204
     assert show(api, "web", sid)["stack_status"] == "DELETE_IN_PROGRESS"
     set_speed(api, 1000)
-    assert_heat_error(heat(api, "GET", "/stacks/web/%s" % sid), 404, "The Stack (web) could not be found.")
+    # as real Heat: the deleted stack still answers by name and id, DELETE_COMPLETE with its deletion time;
+    # by name alone it is gone, and a second DELETE is a 404
+    gone = show(api, "web", sid)
+    assert gone["stack_status"] == "DELETE_COMPLETE" and gone["deletion_time"]
+    assert_heat_error(heat(api, "DELETE", "/stacks/web/%s" % sid), 404)
     assert_heat_error(heat(api, "GET", "/stacks/web"), 404)
     assert heat(api, "GET", "/stacks").json()["stacks"] == []
     deleted = heat(api, "GET", "/stacks", params={"show_deleted": "true"}).json()["stacks"]
@@ -307,6 +313,7 @@ def test_template_environment_and_files(api):
      "could not convert"),
     ({"stack_name": "s", "template": SIMPLE, "timeout_mins": "soon"}, 400, "Invalid timeout"),
     ({"stack_name": "s", "template": SIMPLE, "tags": [1, 2]}, 400, "tags"),
+    ({"stack_name": "s", "template": SIMPLE, "tags": ["a", "b"]}, 400, "tags"),
 ])
 def test_create_errors(api, body, status, needle):
     assert_heat_error(heat(api, "POST", "/stacks", json=body), status, needle)
@@ -416,7 +423,7 @@ def test_hidden_parameter_values_stay_out_of_state_and_answers(api):
 
 def test_list_filters_sorting_and_marker_paging(api):
     names = ["alpha", "bravo", "charlie", "delta", "echo"]
-    tags = {"alpha": "a,b", "bravo": ["b"], "charlie": "c", "delta": None, "echo": "a,c"}
+    tags = {"alpha": "a,b", "bravo": "b", "charlie": "c", "delta": None, "echo": "a,c"}
     ids = {}
     for name in names:
         body = {"stack_name": name, "template": SIMPLE}
@@ -495,7 +502,8 @@ def test_name_only_delete_and_unknown_stack(api):
     assert heat(api, "DELETE", "/stacks/gone/%s" % ref["id"]).status_code == 204
     set_speed(api, 1000)
     assert_heat_error(heat(api, "DELETE", "/stacks/gone"), 404)
-    assert_heat_error(heat(api, "GET", "/stacks/gone/%s" % ref["id"]), 404)
+    assert show(api, "gone", ref["id"])["stack_status"] == "DELETE_COMPLETE"
+    assert_heat_error(heat(api, "GET", "/stacks/gone/%s/template" % ref["id"]), 404)
     assert_heat_error(heat(api, "PUT", "/stacks/nothing", json={"template": SIMPLE}), 404)
 
 
@@ -562,3 +570,28 @@ def test_parse_without_pyyaml(monkeypatch):
     with pytest.raises(core.HttpError) as info:
         heat_module._parse_document("resources:\n  r: {type: [unclosed\n", "template")
     assert info.value.status == 400 and "Error parsing template" in info.value.body["error"]["message"]
+
+
+def test_preview_and_empty_tags_as_real_heat(api):
+    """PUT .../preview names what a PUT would change; "" tags are stored as [""]; the heat_no_preview reading."""
+    template = {"heat_template_version": "2021-04-16", "parameters": {"w": {"type": "string"}},
+                "resources": {"v": {"type": "OS::Heat::Value", "properties": {"value": {"get_param": "w"}}},
+                              "t": {"type": "OS::Heat::TestResource",
+                                    "properties": {"value": {"get_param": "w"}, "update_replace": True}},
+                              "k": {"type": "OS::Heat::None"}}}
+    set_speed(api, 1000)
+    ref = create(api, name="pv", template=template, parameters={"w": "a"}, tags="")
+    assert show(api, "pv", ref["id"])["tags"] == [""]
+    new = dict(template, resources=dict(template["resources"], n={"type": "OS::Heat::None"}))
+    del new["resources"]["k"]
+    resp = heat(api, "PUT", "/stacks/pv/%s/preview" % ref["id"], json={"template": new, "parameters": {"w": "b"}})
+    assert resp.status_code == 200, resp.text
+    changes = dict((key, sorted(item["resource_name"] for item in value))
+                   for key, value in resp.json()["resource_changes"].items())
+    assert changes == {"added": ["n"], "deleted": ["k"], "replaced": ["t"], "updated": ["v"], "unchanged": []}
+    assert show(api, "pv", ref["id"])["parameters"]["w"] == "a"  # nothing changed
+    assert api.hook("PUT", "/config", json={"readings": {"heat_no_preview": True}}).status_code == 200
+    try:
+        assert_heat_error(heat(api, "PUT", "/stacks/pv/%s/preview" % ref["id"], json={"template": new}), 404)
+    finally:
+        api.hook("PUT", "/config", json={"readings": {"heat_no_preview": False}})

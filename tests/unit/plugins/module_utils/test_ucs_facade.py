@@ -359,3 +359,55 @@ def test_cluster_writes_sent_once_only_when_asked():
     api.bind_cluster_policies(CLUSTER_ID, [], once=True)
     api.join_fleet(CLUSTER_ID, CLUSTER_ID)
     assert [c.get("create") for c in client.calls] == [True, True, True, True, None]
+
+
+def test_reported_bindings_in_both_readings():
+    objects = [{"rules": [{"ruleID": "r1", "ruleName": "readers"}, {"ruleID": "r2"}], "namespaces": ["default"]},
+               {"rules": [{"ruleID": "r1"}], "namespaces": ["apps", "default"]}]
+    pairs, names = ucs.reported_bindings(objects)
+    assert pairs == {("r1", "default"), ("r2", "default"), ("r1", "apps")}
+    assert names == {"readers": "r1"}
+    assert ucs.reported_bindings(["default", "apps"]) == (None, {})  # table 3-155: no ids
+    assert ucs.reported_bindings(None) == (set(), {}) and ucs.reported_bindings([]) == (set(), {})
+
+
+def test_binding_pairs_ignore_grouping_and_order():
+    one = [{"ruleIDs": ["r1", "r2"], "namespaces": ["default"]}, {"ruleIDs": ["r1"], "namespaces": ["apps"]}]
+    other = [{"ruleIDs": ["r1"], "namespaces": ["apps", "default"]}, {"ruleIDs": ["r2"], "namespaces": ["default"]}]
+    assert ucs.binding_pairs(one) == ucs.binding_pairs(other)
+    assert ucs.binding_pairs(one) != ucs.binding_pairs([{"ruleIDs": ["r2"], "namespaces": ["default", "apps"]}])
+    view = ucs.fleet_view({"metadata": {"name": "f", "uid": FLEET_ID},
+                           "spec": {"ruleNamespaces": [{"rules": [{"ruleID": "r1"}], "namespaces": ["b", "a"]}]}}, None)
+    assert view["policies"] == [{"policies": ["r1"], "namespaces": ["a", "b"]}]
+    assert "clusters" not in view
+
+
+def test_associated_clusters_carry_current_and_new_members_once():
+    client = FakeClient(lambda m, p, k: "update success")
+    api = ucs.UcsApi(client)
+    api.add_fleet_clusters(FLEET_ID, ["c3", "c1"], current_ids=["c1", "c2"], once=True)
+    assert client.calls[0]["json"] == {"clusterIds": ["c1", "c2", "c3"]}
+    assert client.calls[0]["create"] is True
+    api.bind_fleet_policies(FLEET_ID, [{"ruleIDs": ["r"], "namespaces": ["default"]}], once=True)
+    api.disable_federation(FLEET_ID)
+    assert [c.get("create") for c in client.calls[1:]] == [True, True]
+
+
+def test_fleet_and_policy_ids_are_one_path_segment():
+    client = FakeClient(lambda m, p, k: None)
+    api = ucs.UcsApi(client)
+    with pytest.raises(ConfigurationError):
+        api.delete_fleet("..")
+    with pytest.raises(ConfigurationError):
+        api.delete_policy("..")
+    assert client.calls == []
+    api.delete_policy("../clusters")
+    assert client.calls[-1]["path"] == "/v1/permissions/rules/..%2Fclusters"
+    api.get_fleet("6efb4a18-2fa4-11ee-ad1d-0255ac1001c4")
+    assert client.calls[-1]["path"] == "/v1/clustergroups/6efb4a18-2fa4-11ee-ad1d-0255ac1001c4"
+
+
+@pytest.mark.parametrize("name, ok", [("prod", True), ("My Fleet 1", True), ("x" * 255, True), ("", False),
+                                      ("a/b", False), ("tab\there", False), ("x" * 256, False), (None, False)])
+def test_fleet_and_policy_names_checked_no_stricter_than_the_source(name, ok):
+    assert (ucs.check_resource_name(name, "fleet") is None) == ok

@@ -9,7 +9,7 @@ import copy
 
 import pytest
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.modules import stack as stack_module
 from ansible_collections.fleetops.cloud.plugins.modules.stack_info import matches
 
@@ -62,9 +62,10 @@ def make_module(api, **params):
 class StubAnsibleModule(object):
     def __init__(self):
         self.no_log_values = set()
+        self.check_mode = False
 
 
-STORED = {"id": "1", "stack_name": "s", "stack_status": "CREATE_COMPLETE", "tags": ["b", "a"], "timeout_mins": 10,
+STORED = {"id": "3095aefc-09fb-4bc7-b1f0-f21a304e864c", "stack_name": "s", "stack_status": "CREATE_COMPLETE", "tags": ["b", "a"], "timeout_mins": 10,
           "disable_rollback": True,
           "parameters": {"size": "3", "pw": "******", "zones": "a,b", "OS::stack_id": "1", "OS::stack_name": "s"}}
 
@@ -238,3 +239,38 @@ def test_bad_stack_names_fail_before_any_call():
         with pytest.raises(ConfigurationError):
             module.run()
         assert module.api.reads == []
+
+
+class LostAnswerApi(FakeApi):
+    """A write whose answer is lost (OutcomeUnknownError), then the state read back."""
+
+    def __init__(self, state_after):
+        super(LostAnswerApi, self).__init__(TEMPLATE)
+        self.state_after = state_after
+        self.writes = []
+
+    def _lost(self, *args):
+        self.writes.append(args)
+        raise OutcomeUnknownError(method="PUT", url="/stacks", reason="connection reset")
+
+    delete_stack = update_stack = _lost
+
+    def get_stack(self, name, stack_id):
+        self.reads.append("stack")
+        return copy.deepcopy(self.state_after)
+
+
+def test_a_lost_delete_answer_is_read_back_not_resent():
+    api = LostAnswerApi({"id": STORED["id"], "stack_name": "s", "stack_status": "DELETE_IN_PROGRESS"})
+    module = make_module(api, wait=False)
+    assert module.delete(copy.deepcopy(STORED)) is True
+    assert len(api.writes) == 1 and api.reads == ["stack"]
+
+
+def test_a_lost_update_answer_that_did_not_apply_is_sent_once_more_then_raises():
+    api = LostAnswerApi(copy.deepcopy(STORED))  # the update did not start
+    module = make_module(api, wait=False)
+    with pytest.raises(OutcomeUnknownError):
+        module.confirmed_write(lambda: api.update_stack("s", STORED["id"], {}),
+                               lambda: module._operation_started(copy.deepcopy(STORED), stack_module.UPDATE_ACTIONS))
+    assert len(api.writes) == 2  # one re-send, decided from the state read back, never blind

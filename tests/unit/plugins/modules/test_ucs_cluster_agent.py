@@ -14,7 +14,7 @@ import yaml
 
 
 from ansible_collections.fleetops.cloud.plugins.modules import ucs_cluster_agent as m
-from ansible_collections.fleetops.cloud.tests.unit.conftest import module_args, reply
+from ansible_collections.fleetops.cloud.tests.unit.conftest import RESET, module_args, reply
 
 
 CLUSTER_ID = "514c1a3c-8ec7-11ec-b384-0255ac100189"
@@ -76,6 +76,9 @@ def test_the_taken_message_says_how_to_recover():
     msg = m.taken_message("edge-1", "/tmp/x.yaml")
     assert "already downloaded" in msg and "/tmp/x.yaml" in msg
     assert "state=absent" in msg and "register it again" in msg
+    # activation (3.1.7) only lets a cluster reconnect: no message may offer it as a way to a new certificate
+    for text in (msg, m.lost_message("edge-1", "/tmp/x.yaml"), m.RECOVERY):
+        assert "activat" not in text.lower()
 
 
 # ---- the module end to end (facade, client, HTTP) against the scripted fake cloud ------------------------------
@@ -132,3 +135,17 @@ def test_manifests_are_written(fake_cloud, tmp_path, capsys):
     assert "c2VjcmV0LWtleQ" not in json.dumps(result)
     with open(dest) as handle:
         assert list(yaml.safe_load_all(handle)) == [DEPLOYMENT, SECRET]
+
+
+def test_a_lost_download_is_never_repeated_and_says_the_certificate_may_be_spent(fake_cloud, tmp_path, capsys):
+    script_cluster(fake_cloud, RESET)
+    dest = str(tmp_path / "agent.yaml")
+    args = dict(token="given-token", max_retries=3, endpoints={"ucs": fake_cloud.base + "/ucs"}, cluster=CLUSTER_ID, dest=dest)
+    with module_args(args):
+        with pytest.raises(SystemExit) as exc:
+            m.UcsClusterAgentModule().execute()
+    result = json.loads(capsys.readouterr().out)
+    assert exc.value.code == 1 and result["certificate_spent"] is True
+    assert "may be spent" in result["msg"] and "register it again" in result["msg"]
+    assert fake_cloud.count("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID) == 1
+    assert list(tmp_path.iterdir()) == []
