@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 # Copyright (c) 2026 fleetops.cloud contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """List mode of fleetops.cloud.ucs_cluster at fleet scale (issue 16 item 4), against a fresh local emulator.

@@ -598,8 +598,13 @@ def run_list_script(script, workdir, clusters, help_text, timeout):
     if "--clusters" in help_text:
         cmd += ["--clusters", str(clusters)]
     env = dict(os.environ, COLL_PARENT=os.path.join(workdir, "collections"))
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
-                          check=False, cwd=ROOT, env=env)
+    command = " ".join(["python", "bench/cluster_list_mode.py"] + cmd[2:]).replace(output, "FILE")
+    try:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout,
+                              check=False, cwd=ROOT, env=env)
+    except subprocess.TimeoutExpired:
+        return {"rc": None, "stdout": "timed out after %d s (--list-timeout)" % timeout, "figures": None,
+                "command": command}
     text = proc.stdout.decode("utf-8", "replace")
     figures = None
     if os.path.exists(output):
@@ -610,8 +615,7 @@ def run_list_script(script, workdir, clusters, help_text, timeout):
             figures = json.loads(text[text.index("{"):text.rindex("}") + 1])
         except ValueError:
             figures = None
-    return {"rc": proc.returncode, "stdout": text, "figures": figures,
-            "command": " ".join(["python", "bench/cluster_list_mode.py"] + cmd[2:]).replace(output, "FILE")}
+    return {"rc": proc.returncode, "stdout": text, "figures": figures, "command": command}
 
 
 def part_listmode(emulator, workdir, args):
