@@ -83,7 +83,7 @@ options:
       - Whether TLS certificates are verified. Only set it to V(false) on personally controlled test endpoints;
         every task that runs with V(false) warns.
       - A failed verification says why (unknown CA, host name mismatch, expired certificate) and is never retried.
-      - Plain C(http://) endpoints warn too: credentials would travel unencrypted.
+      - Plain C(http://) endpoints warn too, because credentials would travel unencrypted.
       - If not set, the value of the E(HW_VALIDATE_CERTS) environment variable is used.
     type: bool
     default: true

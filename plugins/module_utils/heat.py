@@ -6,8 +6,9 @@
 the payloads, marker paging and find-by-name; ``None`` means "not found" (a deleted stack too: Heat shows it as
 ``DELETE_COMPLETE``). Names and ids are checked (Heat's stack name rule, UUID ids) and percent-encoded before
 they go into a path. The helpers parse and normalise templates and environments (YAML or JSON, compared as
-structures; loading them safely is ``heat_templates.py``'s job), compare parameters the way Heat reports them (every value a string, hidden ones as ``******``, defaults and
-``OS::*`` keys added) and turn a Heat stack into the object the modules return.
+structures; loading them safely is ``heat_templates.py``'s job), compare parameters the way Heat reports
+them (every value a string, hidden ones as ``******``, defaults and ``OS::*`` keys added) and turn a Heat
+stack into the object the modules return.
 """
 
 from __future__ import absolute_import, division, print_function
