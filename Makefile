@@ -24,7 +24,7 @@ export VENV COLL_PARENT
 # directory: when HOME is another directory (CI, containers), they must be one absolute path.
 export ANSIBLE_ASYNC_DIR ?= $(HOME)/.ansible_async
 
-.PHONY: help setup setup-demo docs realheat lint sanity unit integration molecule conformance reliability-fast reliability awx test demo bench changelog build clean
+.PHONY: help setup setup-demo docs realheat lint sanity unit integration integration-alternatives molecule conformance reliability-fast reliability awx test demo bench changelog build clean
 
 help:
 	@echo "make demo   - start the emulator and run the fleet / cluster / stack playbooks against it"
@@ -65,6 +65,13 @@ unit: setup
 integration: setup
 	tools/integration.sh
 
+# The same targets against the emulator's alternative readings of the references (docs/emulator.md, "Readings").
+ALTERNATIVE_TARGETS := ucs_fleet ucs_fleet_federation ucs_fleet_kubeconfig ucs_cluster ucs_cluster_list \
+	ucs_cluster_agent ucs_cluster_registration ucs_cce_cluster_info bce_pool bce_pool_info bce_wdl_execution \
+	bce_wdl_execution_info
+integration-alternatives: setup
+	EMULATOR_PROFILE=alternatives tools/integration.sh $(ALTERNATIVE_TARGETS)
+
 molecule: setup
 	tools/molecule.sh
 
@@ -92,7 +99,7 @@ realheat: setup
 	$(BIN)/python -m pytest -q -p no:cacheprovider tests/realheat
 
 test: setup
-	tools/run_layers.sh lint sanity unit integration molecule conformance reliability-fast awx docs realheat
+	tools/run_layers.sh lint sanity unit integration integration-alternatives molecule conformance reliability-fast awx docs realheat
 
 demo: setup-demo
 	tools/demo.sh
