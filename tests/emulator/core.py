@@ -380,12 +380,18 @@ def split_service(path):
 # --------------------------------------------------------------------------------------------------- emulator
 
 
-def is_write(method, service, path):
+def is_write(method, service, path, query=None):
+    """True for a call that may change state: the request log's ``write`` flag, which idempotency tests count."""
     if method in ("GET", "HEAD"):
         return False
     if service == "iam" and method == "POST" and path.rstrip("/") == "/v3/auth/tokens":
         return False
     if service == "heat" and method == "POST" and path.rstrip("/").endswith("/validate"):
+        return False
+    # Heat's update preview and a Kubernetes server-side dry run change nothing, whatever their verb.
+    if service == "heat" and method == "PUT" and path.rstrip("/").endswith("/preview"):
+        return False
+    if service == "k8s" and "dryRun" in (query or {}):
         return False
     return True
 
@@ -702,7 +708,7 @@ class Handler(BaseHTTPRequestHandler):
             return
 
         service, spath = split_service(path)
-        write = is_write(method, service, spath)
+        write = is_write(method, service, spath, query)
         log = {"auth": None, "fault": None, "status": None}
         pairs = list(self.headers.items())
         req = Request(method, service, spath, {}, query, Headers(pairs), body, state, raw_path, raw_query)
