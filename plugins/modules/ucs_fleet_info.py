@@ -29,6 +29,13 @@ options:
     description:
       - Only return the fleet with this exact name (an empty list when there is none).
     type: str
+  clusters:
+    description:
+      - Whether to list the member clusters of each fleet (one more call).
+      - With V(false) the lookup is one call and the fleets carry no RV(fleets[].clusters); use it when only the
+        ids or bindings are needed.
+    type: bool
+    default: true
 '''
 
 EXAMPLES = r'''
@@ -76,7 +83,7 @@ fleets:
       description: The member clusters (C(name), C(id)), sorted by name.
       type: list
       elements: dict
-      returned: success
+      returned: unless O(clusters=false)
       sample: [{"name": "prod-beijing", "id": "514c1a3c-8ec7-11ec-b384-0255ac100189"}]
     policy_namespaces:
       description:
@@ -104,7 +111,8 @@ from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, 
 
 class FleetInfoModule(FleetopsModule):
     def __init__(self):
-        super(FleetInfoModule, self).__init__(argument_spec=dict(name=dict(type="str")), supports_check_mode=True)
+        spec = dict(name=dict(type="str"), clusters=dict(type="bool", default=True))
+        super(FleetInfoModule, self).__init__(argument_spec=spec, supports_check_mode=True)
         self.api = UcsApi(self.client)
 
     def run(self):
@@ -116,6 +124,8 @@ class FleetInfoModule(FleetopsModule):
             fleets = self.api.list_fleets()
         if not fleets:
             return self.exit(changed=False, fleets=[])
+        if not self.params["clusters"]:
+            return self.exit(changed=False, fleets=[fleet_view(f, None) for f in fleets])
         if len(fleets) == 1:
             members_of = {fleets[0]["metadata"].get("uid"): self.api.list_fleet_clusters(fleets[0]["metadata"].get("uid"))}
         else:

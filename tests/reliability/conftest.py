@@ -369,8 +369,10 @@ def duplicates(state):
               "executions": [o["name"] for o in state.get("bce", {}).get("executions", {}).values()]}
     for member, data in state.get("k8s", {}).get("members", {}).items():
         objs = data.get("objects", {})
-        groups["k8s:" + member] = [o.get("metadata", {}).get("name") for kind in objs.values() for o in kind.values()
-                                   if o.get("kind") != "Namespace"]
+        # a name is unique per kind and namespace (a Deployment and a Service may share one)
+        groups["k8s:" + member] = ["%s/%s/%s" % (o.get("kind"), o.get("metadata", {}).get("namespace") or "",
+                                                 o.get("metadata", {}).get("name"))
+                                   for kind in objs.values() for o in kind.values() if o.get("kind") != "Namespace"]
     for group, items in groups.items():
         dup = sorted(set(n for n in items if items.count(n) > 1))
         if dup:

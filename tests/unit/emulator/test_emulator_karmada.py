@@ -152,8 +152,11 @@ def test_divided_weighted_propagation_reaches_the_members(fleet):
     assert on_member["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.25"
     items = dict((i["clusterName"], i) for i in binding["status"]["aggregatedStatus"])
     assert items["edge-a"]["applied"] and items["edge-a"]["health"] == "Healthy"
-    template = wait_until(lambda: (lambda t: t if t.get("status", {}).get("observedGeneration") == 1 else None)(
-        karmada("GET", DEPLOYMENTS + "/nginx").json()))
+    def observed_template():
+        current = karmada("GET", DEPLOYMENTS + "/nginx").json()
+        return current if current.get("status", {}).get("observedGeneration") == 1 else None
+
+    template = wait_until(observed_template)
     assert template["status"]["readyReplicas"] == 4
     works = karmada("GET", "/apis/work.karmada.io/v1alpha1/namespaces/karmada-es-edge-b/works").json()["items"]
     assert len(works) == 1 and works[0]["spec"]["workload"]["manifests"][0]["spec"]["replicas"] == 1

@@ -635,6 +635,7 @@ def test_managed_clusters_unimported_only_reading(api):
     every = api.ucs("GET", "/v1/managedclusters").json()
     body["metadata"]["uid"] = [m for m in every if m["metadata"]["name"] == "cce-dev-01"][0]["metadata"]["uid"]
     assert api.ucs("POST", "/v1/clusters", json=body).status_code == 201
+
     def names(**query):
         return sorted(m["metadata"]["name"] for m in api.ucs("GET", "/v1/managedclusters", params=query).json())
     assert "cce-dev-01" not in names(unregister="true")

@@ -120,8 +120,8 @@ def test_template_url_uses_the_fetcher_and_resolves_relative_references():
 def test_environments_merge_in_order(tmp_path):
     env_file = tmp_path / "env.yaml"
     env_file.write_text("parameters: {a: 1}\nresource_registry: {'My::T': one.yaml, resources: {x: {hooks: pre}}}\n")
-    merged = ht.Loader().load_environment([str(env_file), {"parameters": {"b": 2},
-                                                             "resource_registry": {"resources": {"y": {"hooks": "post"}}}}])
+    inline = {"parameters": {"b": 2}, "resource_registry": {"resources": {"y": {"hooks": "post"}}}}
+    merged = ht.Loader().load_environment([str(env_file), inline])
     assert merged["parameters"] == {"a": 1, "b": 2}
     assert merged["resource_registry"] == {"My::T": "one.yaml", "resources": {"x": {"hooks": "pre"}, "y": {"hooks": "post"}}}
     with pytest.raises(ConfigurationError):
