@@ -371,6 +371,35 @@ class FleetopsModule(object):
                 return send()
             raise
 
+    @staticmethod
+    def create_or_find(send, find):
+        """Create a resource whose name is unique in the account, surviving one lost answer.
+
+        ``send()`` makes the create call (``create=True``: never re-sent by the transport); ``find()`` looks the
+        resource up by its name and returns it or None. After an answer that may be lost, the name decides: found
+        means the create happened; absent means it did not, so it is sent once more (the name is unique, so a
+        create that did happen after all is refused as a duplicate, never made twice). Returns
+        ``(send_result, None)`` or ``(None, found)``; raises the last error when neither answer nor name shows it.
+        """
+        for attempt in (1, 2):
+            try:
+                return send(), None
+            except OutcomeUnknownError:
+                found = find()
+                if found is not None:
+                    return None, found
+                if attempt == 2:
+                    raise
+            except ApiError:
+                if attempt == 1:
+                    raise
+                # the second create was refused: an earlier one may have taken the name after all
+                found = find()
+                if found is not None:
+                    return None, found
+                raise
+        return None, None  # not reached: the second attempt returns or raises
+
     # -- idempotency helpers -------------------------------------------------------------------------------
     @staticmethod
     def differences(desired, current, unordered_paths=()):

@@ -319,7 +319,6 @@ from ansible_collections.fleetops.cloud.plugins.module_utils.base import Fleetop
 from ansible_collections.fleetops.cloud.plugins.module_utils.bce import (
     BceApi, build_pool_body, predict_pool, pool_immutable_differences, pool_readiness, validate_id, validate_name,
     validate_pool_type)
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 
 CROMWELL_SPEC = dict(
@@ -533,13 +532,8 @@ class BcePoolModule(FleetopsModule):
         body = self.desired_body()
         if self.check_mode:
             return predict_pool(body)
-        try:
-            created = self.api.create_pool(body)
-        except OutcomeUnknownError:
-            found = self.api.find_pool(p["name"])
-            if found is None:
-                self.fail("The create request of pool %s got no answer and no such pool exists now: the create "
-                          "may not have happened. Run the task again." % p["name"])
+        created, found = self.create_or_find(lambda: self.api.create_pool(body), lambda: self.api.find_pool(p["name"]))
+        if found is not None:
             return found
         guid = (created or {}).get("guid")
         pool = self.api.get_pool(guid) if guid else self.api.find_pool(p["name"])

@@ -542,7 +542,7 @@ import os
 import time
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     UcsApi, canonical_bindings, is_uuid, strip_cluster_secrets,
 )
@@ -985,10 +985,10 @@ class ClusterTask(object):
             if bindings:
                 predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, predicted["metadata"]["uid"], predicted
-        try:
-            cluster_id = self.api.register_cluster(body)
-        except OutcomeUnknownError:
-            cluster_id = None
+        cluster_id, found = self.create_or_find(lambda: self.api.register_cluster(body),
+                                                lambda: self.api.find_cluster_by_name(params["name"]))
+        if found is not None:
+            cluster_id = found["metadata"]["uid"]
         if not cluster_id:  # a lost answer, or an answer without the id: the name tells whether it was registered
             found = self.api.find_cluster_by_name(params["name"])
             if found is None:

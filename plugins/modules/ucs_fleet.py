@@ -236,7 +236,7 @@ fleet:
 import copy
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     UcsApi, binding_pairs, bindings_namespaces, bindings_view, check_resource_name, fleet_namespaces, fleet_view,
     is_predicted_id, member_list, predicted_id, reported_bindings)
@@ -464,14 +464,10 @@ class FleetModule(FleetopsModule):
             if bindings:
                 self.predict_bindings(predicted, bindings)
             return self.exit(changed=True, before=None, after=predicted, fleet=predicted)
-        try:
-            fleet_id = self.api.create_fleet(name, description=description, cluster_ids=cluster_ids)
-        except OutcomeUnknownError:
-            # The create may have happened: look it up by name before anything else.
-            found = self.api.find_fleet_by_name(name)
-            if found is None:
-                self.fail("The creation of the fleet '%s' may not have happened (the response was lost) and no fleet "
-                          "with that name exists now; run the task again." % name)
+        fleet_id, found = self.create_or_find(
+            lambda: self.api.create_fleet(name, description=description, cluster_ids=cluster_ids),
+            lambda: self.api.find_fleet_by_name(name))
+        if found is not None:  # the answer was lost, the fleet exists: make sure the members went in with it
             fleet_id = found["metadata"]["uid"]
             if cluster_ids:
                 current = [c["metadata"]["uid"] for c in self.api.list_fleet_clusters(fleet_id)]

@@ -186,7 +186,7 @@ import copy
 import json
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import UcsApi, check_resource_name, policy_spec, predicted_id
 
 
@@ -279,13 +279,8 @@ class PolicyModule(FleetopsModule):
             predicted = {"metadata": {"name": name, "uid": predicted_id("policy", name)}, "spec": copy.deepcopy(desired)}
             if self.check_mode:
                 return self.exit(changed=True, before=None, after=predicted, policy=predicted)
-            try:
-                self.api.create_policy(name, desired)
-            except OutcomeUnknownError:
-                # The create may have happened: look it up before anything else.
-                if self.api.find_policy_by_name(name) is None:
-                    self.fail("The creation of the policy '%s' may not have happened (the response was lost) and no "
-                              "policy with that name exists now; run the task again." % name)
+            self.create_or_find(lambda: self.api.create_policy(name, desired),
+                                lambda: self.api.find_policy_by_name(name))
             after = self.api.find_policy_by_name(name)
             if after is None:
                 self.fail("The policy '%s' was created but cannot be found in the policy list." % name)

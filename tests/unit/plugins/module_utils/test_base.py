@@ -360,3 +360,53 @@ def test_confirmed_write_success_does_not_read_back():
     reads = []
     assert _module().confirmed_write(_Writes("done").send, lambda: reads.append(1)) == "done"
     assert reads == []
+
+# -- create_or_find ----------------------------------------------------------------------------------------------
+def test_create_or_find_answer_kept():
+    writes = _Writes("new-id")
+    assert _module().create_or_find(writes.send, lambda: None) == ("new-id", None)
+    assert writes.sent == 1
+
+
+def test_create_or_find_lost_answer_but_created_is_found_not_resent():
+    writes = _Writes(LOST, "never")
+    assert _module().create_or_find(writes.send, lambda: {"name": "f1"}) == (None, {"name": "f1"})
+    assert writes.sent == 1
+
+
+def test_create_or_find_lost_and_absent_is_sent_once_more():
+    writes = _Writes(LOST, "second-id")
+    assert _module().create_or_find(writes.send, lambda: None) == ("second-id", None)
+    assert writes.sent == 2
+
+
+def test_create_or_find_gives_up_after_two_lost_answers():
+    writes = _Writes(LOST, LOST, "never")
+    with pytest.raises(OutcomeUnknownError):
+        _module().create_or_find(writes.send, lambda: None)
+    assert writes.sent == 2
+
+
+def test_create_or_find_second_refusal_means_the_first_went_through():
+    found = []
+    writes = _Writes(LOST, ApiError(status=400, code="UCS.01130002", method="POST"))
+
+    def find():
+        return found[-1] if found else None
+
+    def send():
+        try:
+            return writes.send()
+        finally:
+            if writes.sent == 2:  # the first create did happen: its name shows up by the time of the refusal
+                found.append({"name": "f1"})
+
+    assert _module().create_or_find(send, find) == (None, {"name": "f1"})
+
+
+def test_create_or_find_first_refusal_is_raised_unchanged():
+    refusal = ApiError(status=400, code="UCS.01000001", method="POST")
+    writes = _Writes(refusal)
+    with pytest.raises(ApiError) as info:
+        _module().create_or_find(writes.send, lambda: {"name": "f1"})
+    assert info.value is refusal and writes.sent == 1

@@ -10,6 +10,7 @@ import types
 
 import pytest
 
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.modules import ucs_cluster as m
 
 UID = "44052cdd-8cd2-11ee-abd1-0255ac1001bd"
@@ -163,7 +164,7 @@ class FakeApi(object):
         self.calls.append(name)
         if name in self.lose:
             self.lose.discard(name)
-            raise m.OutcomeUnknownError(method="POST", url="x", reason="lost")
+            raise OutcomeUnknownError(method="POST", url="x", reason="lost")
 
     def list_clusters(self):
         self.calls.append("list_clusters")
