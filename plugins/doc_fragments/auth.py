@@ -58,7 +58,9 @@ options:
     type: str
   project_name:
     description:
-      - Name of the project a project-scoped token (BCE, orchestration) is scoped to. Defaults to O(region).
+      - Name of the project a project-scoped token (BCE, orchestration) is scoped to. For BCE it defaults to
+        O(region) (Huawei names the project of a region after it); for orchestration, without it and without
+        O(project_id), Keystone scopes the token to the user's default project.
       - If not set, the value of the E(HW_PROJECT_NAME) or E(OS_PROJECT_NAME) environment variable is used.
     type: str
   project_id:

@@ -118,11 +118,11 @@ def password_auth_body(creds, scope, project_id=None, project_name=None):
                                                         "domain": domain}}}}}
     if scope == "domain":
         body["auth"]["scope"] = {"domain": dict(domain)}
-    else:
-        if project_id:
-            body["auth"]["scope"] = {"project": {"id": project_id}}
-        else:
-            body["auth"]["scope"] = {"project": {"name": project_name, "domain": dict(domain)}}
+    elif project_id:
+        body["auth"]["scope"] = {"project": {"id": project_id}}
+    elif project_name:
+        body["auth"]["scope"] = {"project": {"name": project_name, "domain": dict(domain)}}
+    # neither: no scope, and Keystone scopes the token to the user's default project
     return body
 
 
@@ -132,7 +132,9 @@ def scope_label(creds, scope, project_id=None, project_name=None):
         return "domain:%s" % (creds.domain_id or creds.domain_name or "")
     if project_id:
         return "project-id:%s" % project_id
-    return "project-name:%s" % (project_name or "")
+    if not project_name:
+        return "project-default"
+    return "project-name:%s" % project_name
 
 
 def entry_from_token_response(token, body, now=None):

@@ -311,8 +311,15 @@ class CloudClient(object):
             self._tokens = PasswordTokens(self.creds, self.cache, self.endpoint("iam"), self._issue_token)
         return self._tokens
 
-    def _project_scope(self):
-        """``(project_id, project_name)`` a project-scoped token is asked for (the options, not the resolved id)."""
+    def _project_scope(self, service):
+        """``(project_id, project_name)`` a project-scoped token is asked for (the options, not the resolved id).
+
+        Huawei IAM names a region's project after the region, so BCE falls back to the region. Keystone (the
+        orchestration service) does not: without project_id or project_name it gets no scope and Keystone uses the
+        user's default project, ``(None, None)``.
+        """
+        if service == "orchestration":
+            return self.creds.project_id, self.creds.project_name
         project_name = self.creds.project_name or self.region
         if not self.creds.project_id and not project_name:
             raise ConfigurationError(
@@ -322,14 +329,14 @@ class CloudClient(object):
     def _password_entry(self, service):
         if TOKEN_SCOPE[service] == "domain":
             return self.tokens.get("domain")
-        project_id, project_name = self._project_scope()
+        project_id, project_name = self._project_scope(service)
         return self.tokens.get("project", project_id, None if project_id else project_name)
 
     def _invalidate_password_entry(self, service):
         if TOKEN_SCOPE[service] == "domain":
             self.tokens.invalidate("domain")
         else:
-            project_id, project_name = self._project_scope()
+            project_id, project_name = self._project_scope(service)
             self.tokens.invalidate("project", project_id, None if project_id else project_name)
 
     def _issue_token(self, body):
@@ -380,7 +387,7 @@ class CloudClient(object):
             return self._project_id
         method = self.auth_method(service)
         if method == PASSWORD:
-            entry = self._password_entry("bce")
+            entry = self._password_entry("orchestration" if service == "orchestration" else "bce")
             project_id = entry.get("project_id")
         elif method == TOKEN:
             project_id = self._given_token_info().get("project_id")

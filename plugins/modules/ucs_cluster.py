@@ -985,8 +985,8 @@ class ClusterTask(object):
             if bindings:
                 predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, predicted["metadata"]["uid"], predicted
-        cluster_id, found = self.create_or_find(lambda: self.api.register_cluster(body),
-                                                lambda: self.api.find_cluster_by_name(params["name"]))
+        cluster_id, found = self.module.create_or_find(lambda: self.api.register_cluster(body),
+                                                       lambda: self.api.find_cluster_by_name(params["name"]))
         if found is not None:
             cluster_id = found["metadata"]["uid"]
         if not cluster_id:  # a lost answer, or an answer without the id: the name tells whether it was registered

@@ -41,7 +41,7 @@ TEST_ONLY = ("emulator_base", "fleetops_auth", "web_params", "FLEETOPS_EMULATOR_
 # account's own keys and password (vault_hw_access_key, vault_hw_secret_key, vault_hw_password): the emulator's.
 VAULT_NAME = re.compile(r"\bvault_\w+")
 # Members whose kubeconfig a user of an attached cluster has (files/<name>.kubeconfig).
-MEMBERS = ("edge-sh-1", "edge-bj-1", "edge-1", "edge-2")
+MEMBERS = ("edge-sh-1", "edge-bj-1", "edge-1", "edge-2", "aws-eu-1")
 # A user's story: what a module's example needs, an earlier module's example makes.
 MODULE_ORDER = ("ucs_policy", "ucs_policy_info", "ucs_cluster_version_info", "ucs_cce_cluster_info", "ucs_cluster",
                 "ucs_cluster_agent", "ucs_cluster_info", "ucs_fleet_federation", "ucs_fleet_kubeconfig",

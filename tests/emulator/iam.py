@@ -132,7 +132,7 @@ def issue(req):
     elif scope:
         raise _err(400, "auth.scope must name a project or a domain")
     else:
-        kind = "domain"
+        kind = "project"  # as Keystone does: no scope means the user's default project (the emulator's one)
 
     entry = {"user": state.user_name, "user_id": state.user_id, "domain_id": state.domain_id,
              "project_id": state.project_id if kind == "project" else None, "scope": kind}

@@ -7,7 +7,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.auth import Credentials
+from ansible_collections.fleetops.cloud.plugins.module_utils.auth import Credentials, password_auth_body, scope_label
 from ansible_collections.fleetops.cloud.plugins.module_utils.client import (
     CloudClient,
     default_endpoint,
@@ -197,3 +197,28 @@ def test_tls_settings_reach_the_session(tmp_path):
         CloudClient(dict(token="t", ca_path=str(tmp_path / "missing.pem"))).transport
     with pytest.raises(ConfigurationError, match="api_timeout"):
         CloudClient(dict(token="t", api_timeout="60")).transport
+
+
+# -- the project a password token is scoped to ------------------------------------------------------------------
+def _password_creds(**extra):
+    values = dict(user_name="u", password="p", domain_name="d")
+    values.update(extra)
+    return Credentials(values)
+
+
+def test_password_body_without_project_has_no_scope_so_keystone_uses_the_default_project():
+    body = password_auth_body(_password_creds(), "project")
+    assert "scope" not in body["auth"]
+    assert scope_label(_password_creds(), "project") == "project-default"
+    named = password_auth_body(_password_creds(), "project", project_name="tenant-a")
+    assert named["auth"]["scope"] == {"project": {"name": "tenant-a", "domain": {"name": "d"}}}
+
+
+def test_orchestration_never_takes_the_region_for_a_project_name():
+    client = CloudClient(dict(user_name="u", password="p", domain_name="d", region="cn-north-4"))
+    assert client._project_scope("orchestration") == (None, None)
+    # Huawei IAM names a region's project after the region: BCE keeps that fallback.
+    assert client._project_scope("bce") == (None, "cn-north-4")
+    configured = CloudClient(dict(user_name="u", password="p", domain_name="d", region="cn-north-4",
+                                  project_name="tenant-a"))
+    assert configured._project_scope("orchestration") == (None, "tenant-a")

@@ -210,6 +210,7 @@ class FakeModule(object):
         pass
 
     confirmed_write = m.FleetopsModule.confirmed_write
+    create_or_find = staticmethod(m.FleetopsModule.create_or_find)
 
 
 def task_for(api, **overrides):
