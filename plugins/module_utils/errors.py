@@ -30,6 +30,13 @@ _SECRET_QUERY_KEYS = ("token", "password", "secret", "signature", "access_key", 
 QUOTA_CODES = ("UCS.00000017", "UCS.01000017", "UCS.00010012")
 NAME_TAKEN_CODES = ("UCS.01030003", "UCS.01100004")
 THROTTLED_CODES = ("UCS.01000002",)
+# Documented codes whose answer is in docs/troubleshooting.md.
+CODE_HINTS = {
+    "UCS.01080006": ("The fleet has no federation: enable it first (ucs_fleet_federation state=enabled, or "
+                     "fleet_setup_federation: true); disabling it again is a no-op."),
+    "UCS.01010004": ("The project given for the federation connection is unknown in that region: check "
+                     "project_id / region of ucs_fleet_kubeconfig."),
+}
 
 
 def redact_url(url):
@@ -51,13 +58,17 @@ def redact_url(url):
     return urlunsplit((parts.scheme, netloc, parts.path, "&".join(pairs), ""))
 
 
-def hint_for(status, code=None, message=None):
-    """Return a plain-language hint for a known error (quota, name taken, not found, throttled, unauthorized) or None."""
+def hint_for(status, code=None, message=None):  # pylint: disable=unused-argument
+    """A plain-language hint for a known error, decided from the status and the documented error code, or None.
+
+    ``message`` is accepted for the callers' convenience and never read: the wording of an API answer is not a
+    contract, so no hint depends on it.
+    """
     code = code or ""
-    text = (message or "").lower()
-    quota_text = "quota" in text and any(word in text for word in ("insufficient", "exceed", "exhaust", "limit", "not enough"))
-    if code in QUOTA_CODES or (status in (400, 403, 413) and quota_text) or (status == 403 and "quota" in text):
+    if code in QUOTA_CODES:
         return "A quota is exhausted: delete unused resources or ask for a higher quota, then run again."
+    if code in CODE_HINTS:
+        return CODE_HINTS[code]
     if status == 409 or code in NAME_TAKEN_CODES:
         return ("The name is already taken (names are unique per account): choose another name, "
                 "or manage the existing resource under that name.")

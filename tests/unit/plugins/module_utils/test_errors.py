@@ -96,9 +96,9 @@ def test_parse_body_variants():
 
 @pytest.mark.parametrize("status,code,message,word", [
     (403, "UCS.00000017", "", "quota"),
-    (403, None, "Quota exceeded for fleets", "quota"),
     (400, "UCS.01000017", "Insufficient quota", "quota"),
-    (400, "BCE.00000001", "quota insufficient for pools", "quota"),
+    (400, "UCS.01080006", "Cluster group has not been federalized", "federation"),
+    (400, "UCS.01010004", "get deployment region's projectID error", "project"),
     (409, "UCS.01030003", "", "already taken"),
     (400, "UCS.01100004", "", "already taken"),
     (404, None, "", "not found"),
@@ -114,6 +114,12 @@ def test_hints(status, code, message, word):
 def test_no_hint_for_unknown():
     assert hint_for(400, "UCS.99999999", "bad") is None
     assert hint_for(400, "UCS.01000018", "Quota info validate failed") is None
+
+
+def test_hints_never_read_the_wording():
+    # the same status and code give the same hint whatever the message says
+    assert hint_for(400, "BCE.00000001", "quota insufficient for pools") is None
+    assert hint_for(403, None, "Quota exceeded for fleets") == hint_for(403, None, "")
 
 
 def test_redact_url():
