@@ -769,6 +769,16 @@ class ClusterFailed(Exception):
         self.extra = extra
 
 
+def ids_by_name_and_id(objects):
+    """``{name: id, id: id}`` of UCS objects, so that a reference by either resolves to the id."""
+    ids = {}
+    for obj in objects:
+        uid = obj["metadata"].get("uid")
+        ids[obj["metadata"].get("name")] = uid
+        ids[uid] = uid
+    return ids
+
+
 class Lookups(object):
     """What the task reads, each at most once: the registered clusters, fleets, policies and the tenant's CCE
     clusters. A list-mode task of N clusters therefore reads the cluster list once, not N times."""
@@ -788,21 +798,13 @@ class Lookups(object):
     def fleet_ids(self):
         """``{name or id: id}`` of every fleet (one list call)."""
         if self._fleets is None:
-            self._fleets = {}
-            for fleet in self.api.list_fleets():
-                uid = fleet["metadata"].get("uid")
-                self._fleets[fleet["metadata"].get("name")] = uid
-                self._fleets[uid] = uid
+            self._fleets = ids_by_name_and_id(self.api.list_fleets())
         return self._fleets
 
     def policy_ids(self):
         """``{name or id: id}`` of every permission policy (one list call)."""
         if self._policies is None:
-            self._policies = {}
-            for policy in self.api.list_policies():
-                uid = policy["metadata"].get("uid")
-                self._policies[policy["metadata"].get("name")] = uid
-                self._policies[uid] = uid
+            self._policies = ids_by_name_and_id(self.api.list_policies())
         return self._policies
 
     def managed_by_name(self):

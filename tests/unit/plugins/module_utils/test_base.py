@@ -361,6 +361,7 @@ def test_confirmed_write_success_does_not_read_back():
     assert _module().confirmed_write(_Writes("done").send, lambda: reads.append(1)) == "done"
     assert reads == []
 
+
 # -- create_or_find ----------------------------------------------------------------------------------------------
 def test_create_or_find_answer_kept():
     writes = _Writes("new-id")
