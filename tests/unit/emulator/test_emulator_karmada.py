@@ -152,6 +152,7 @@ def test_divided_weighted_propagation_reaches_the_members(fleet):
     assert on_member["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.25"
     items = dict((i["clusterName"], i) for i in binding["status"]["aggregatedStatus"])
     assert items["edge-a"]["applied"] and items["edge-a"]["health"] == "Healthy"
+
     def observed_template():
         current = karmada("GET", DEPLOYMENTS + "/nginx").json()
         return current if current.get("status", {}).get("observedGeneration") == 1 else None
