@@ -404,7 +404,7 @@ diff:
 import time
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.heat import (
     HIDDEN_VALUE, HeatApi, canonical, check_stack_name, compare_parameters, in_progress, is_failed, is_template,
     mask_parameters, normalise_environment, parse_tags, resource_changes_view, stack_payload,
@@ -802,14 +802,9 @@ class StackModule(FleetopsModule):
         if self.check_mode:
             self.exit(changed=True, before={}, after=after, stack=self.predicted(desired), changes=["created"],
                       recreated=recreated)
-        try:
-            created = self.api.create_stack(self.payload(desired, name=name))
-        except OutcomeUnknownError as exc:
-            found = self.api.find_stack(name)
-            if found is None:
-                self.fail("The create request for stack %s got no answer and the stack does not exist: the create may "
-                          "not have happened. Run the task again." % name, error=exc.to_dict())
-            created = found
+        created, found = self.create_or_find(lambda: self.api.create_stack(self.payload(desired, name=name)),
+                                             lambda: self.api.find_stack(name))
+        created = found if found is not None else created
         stack = {"stack_name": name, "id": created["id"]}
         if self.params["wait"]:
             result = self._settle(stack, ("CREATE_COMPLETE",))
