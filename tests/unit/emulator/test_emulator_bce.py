@@ -442,6 +442,7 @@ def test_unknown_pool_statuses_and_no_submission_before_ready(api, readings):
         listed = bce(api, "GET", "/clusters").json()["clusters"][0]
         assert listed["status"] == "Installing"
         set_speed(api, 1000)
+        time.sleep(0.05)  # 50 emulated seconds, well past the 10 s install phase, however fast the machine is
         assert bce(api, "GET", "/clusters/%s" % pool["guid"]).json()["status"] == "Available"
         assert submit(api).status_code == 201
     finally:
