@@ -182,12 +182,14 @@ class FleetopsModule(object):
     """Base class of the fleetops.cloud modules.
 
     ``argument_spec``: the module's own options (they win over the auth options on a name clash);
-    other keyword arguments go to ``AnsibleModule`` (``supports_check_mode``, ``required_if``, ...).
+    ``auth=False`` leaves the auth options out; other keyword arguments go to ``AnsibleModule``
+    (``supports_check_mode``, ``required_if``, ...).
     Subclasses implement ``run()`` and end it with ``self.exit(...)``.
     """
 
-    def __init__(self, argument_spec=None, **kwargs):
-        spec = auth_argument_spec()
+    def __init__(self, argument_spec=None, auth=True, **kwargs):
+        # auth=False: a module that talks to a Kubernetes API with a kubeconfig, not to the cloud APIs
+        spec = auth_argument_spec() if auth else {}
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
         if not HAS_REQUESTS:

@@ -44,7 +44,7 @@ VAULT_NAME = re.compile(r"\bvault_\w+")
 MEMBERS = ("edge-sh-1", "edge-bj-1", "edge-1", "edge-2", "aws-eu-1")
 # A user's story: what a module's example needs, an earlier module's example makes.
 MODULE_ORDER = ("ucs_policy", "ucs_policy_info", "ucs_cluster_version_info", "ucs_cce_cluster_info", "ucs_cluster",
-                "ucs_cluster_agent", "ucs_cluster_info", "ucs_fleet_federation", "ucs_fleet_kubeconfig",
+                "ucs_cluster_agent", "ucs_cluster_info", "ucs_fleet_federation", "ucs_fleet_kubeconfig", "ucs_fleet_workload_info",
                 "ucs_fleet_info", "ucs_fleet", "stack_template_info", "stack", "stack_info", "bce_pool", "bce_pool_info",
                 "bce_wdl_execution", "bce_wdl_execution_info")
 PAGES = (["README.md"] + sorted(glob.glob(os.path.join(ROOT, "docs", "*.md")))
