@@ -17,13 +17,13 @@ __metaclass__ = type
 
 import base64
 import binascii
-import json
 import os
 import shutil
 import tempfile
 
 from urllib.parse import urlsplit
 
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import _parse_kubeconfig as parse_kubeconfig
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.paths import segment
 
@@ -46,20 +46,9 @@ def _load_document(path):
             text = handle.read()
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigurationError("cannot read kubeconfig %s: %s" % (path, getattr(exc, "strerror", None) or exc.__class__.__name__))
-    doc = None
-    if text.lstrip()[:1] == "{":
-        try:
-            doc = json.loads(text)
-        except ValueError:
-            doc = None
+    doc = parse_kubeconfig(text)
     if doc is None:
-        import yaml  # only a YAML kubeconfig needs it
-        try:
-            doc = yaml.safe_load(text)
-        except yaml.YAMLError:
-            raise ConfigurationError("kubeconfig %s is neither JSON nor YAML" % path)
-    if not isinstance(doc, dict):
-        raise ConfigurationError("kubeconfig %s is not a mapping" % path)
+        raise ConfigurationError("kubeconfig %s is no kubeconfig (a JSON or YAML mapping with users)" % path)
     return doc
 
 

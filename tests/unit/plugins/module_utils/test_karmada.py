@@ -106,7 +106,7 @@ def test_endpoint_refuses_what_is_no_kubeconfig(tmp_path):
         karmada.KubeEndpoint.from_kubeconfig(str(tmp_path / "absent"))
     bad = tmp_path / "bad"
     bad.write_text("- just\n- a list\n")
-    with pytest.raises(ConfigurationError, match="not a mapping"):
+    with pytest.raises(ConfigurationError, match="is no kubeconfig"):
         karmada.KubeEndpoint.from_kubeconfig(str(bad))
     with pytest.raises(ConfigurationError, match="no http"):
         karmada.KubeEndpoint.from_kubeconfig(write_kubeconfig(tmp_path, cluster={"server": "file:///etc/passwd"}, name="d"))
