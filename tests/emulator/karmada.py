@@ -38,7 +38,8 @@ Each reconcile pass moves every object one step (detect, schedule, bind, apply, 
 every ``STEP_SECONDS`` emulated seconds and is triggered by any Kubernetes request to the emulator, so
 propagation is asynchronous without a thread.  Not modelled: OverridePolicies (stored, not applied),
 dependencies (``propagateDeps``), spread constraints, tolerations, failover and eviction, resource
-interpreters, capacity-based division, ``fieldSelector``, RBAC of the Karmada API (any bearer token is accepted).
+interpreters, capacity-based division, ``fieldSelector``, RBAC of the Karmada API (the token of any kubeconfig
+issued for the federation has every right; any other token gets 401).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -756,6 +757,11 @@ class ControlPlane(object):
         if not _federated(state, fleet):
             raise k8s.status_error(503, "ServiceUnavailable", "the Karmada API of fleet %s is not available: the "
                                    "fleet does not exist or its federation is not enabled" % fleet_name)
+        authorization = req.headers.get("Authorization") or ""
+        token = authorization[len("Bearer "):] if authorization.startswith("Bearer ") else None
+        if token not in (fleet["federation"] or {}).get("tokens", ()):
+            raise k8s.status_error(401, "Unauthorized", "Unauthorized: the bearer token is not one of a kubeconfig "
+                                   "issued for the federation of fleet %s" % fleet_name)
         self.tick(state)
         plural = req.params.get("plural")
         if plural and req.method in ("POST", "PUT", "PATCH"):

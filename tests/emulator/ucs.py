@@ -1065,6 +1065,10 @@ def _make_connection(req, fleet, args):
 
 def federation_kubeconfig_body(state, fleet, duration):
     token = hashlib.sha256(("%s/%s/%s" % (fleet["federation"]["uid"], duration, state.now())).encode()).hexdigest()
+    # the fleet's Karmada API (karmada.py) accepts only the tokens of the kubeconfigs issued for this federation
+    issued = fleet["federation"].setdefault("tokens", [])
+    if token not in issued:
+        issued.append(token)
     server = "%s/k8s/fleet-%s" % (state.base_url, fleet["name"])
     name = "federation-" + fleet["name"]
     return {"kind": "Config", "apiVersion": "v1",

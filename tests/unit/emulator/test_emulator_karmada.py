@@ -259,3 +259,15 @@ def test_workload_karmada_refuses_and_federation_off(fleet):
     assert api.ucs("DELETE", "/v1/clustergroups/%s/federations" % fleet["id"]).status_code == 200
     resp = fleet["karmada"]("GET", DEPLOYMENTS)
     assert resp.status_code == 503 and resp.json()["reason"] == "ServiceUnavailable"
+
+
+def test_only_tokens_of_issued_kubeconfigs_reach_the_karmada_api(fleet):
+    server = fleet["karmada"].url
+    assert fleet["karmada"]("GET", "/apis/cluster.karmada.io/v1alpha1/clusters").status_code == 200
+    for token in ("anything", ""):
+        stranger = K8s(server, token)
+        resp = stranger("GET", "/apis/cluster.karmada.io/v1alpha1/clusters")
+        assert resp.status_code == 401 and resp.json()["reason"] == "Unauthorized"
+        stranger.session.close()
+    anonymous = requests.get(server + "/apis/cluster.karmada.io/v1alpha1/clusters", timeout=10)
+    assert anonymous.status_code == 401
