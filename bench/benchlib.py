@@ -24,6 +24,39 @@ ROOT = os.path.dirname(HERE)
 CTL = os.path.join(ROOT, "tools", "emulator_ctl.py")
 HTTP_TIMEOUT = 60
 LOG_PAGES = 1000
+# A member cluster's kubeconfig: its API on the emulator (``/k8s/<name>``), a bearer token.
+KUBECONFIG = """apiVersion: v1
+kind: Config
+clusters:
+  - name: {name}
+    cluster:
+      server: {base}/k8s/{name}
+users:
+  - name: admin
+    user:
+      token: {token}
+contexts:
+  - name: {name}
+    context:
+      cluster: {name}
+      user: admin
+current-context: {name}
+"""
+# The fleet and the policy that the clusters of the scale runs join (bench/run_all.py, bench/roles_scale.py).
+SCALE_FLEET_PLAY = """---
+- name: The fleet and policy the clusters join
+  hosts: localhost
+  gather_facts: false
+  connection: local
+  roles:
+    - role: fleetops.cloud.fleet_setup
+      vars:
+        fleet_setup_fleet_name: scale-fleet
+        fleet_setup_policies:
+          - name: scale-readonly
+            type: readonly
+            namespaces: [default]
+"""
 
 
 def cpu_children():

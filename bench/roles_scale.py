@@ -31,24 +31,12 @@ import tempfile
 import time
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-PLAYBOOK_TIMEOUT = 1800
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402  pylint: disable=wrong-import-position
 
-FLEET_PLAY = """---
-- name: The fleet and policy the clusters join
-  hosts: localhost
-  gather_facts: false
-  connection: local
-  roles:
-    - role: fleetops.cloud.fleet_setup
-      vars:
-        fleet_setup_fleet_name: scale-fleet
-        fleet_setup_policies:
-          - name: scale-readonly
-            type: readonly
-            namespaces: [default]
-"""
+HERE = benchlib.HERE
+ROOT = benchlib.ROOT
+PLAYBOOK_TIMEOUT = 1800
 
 STACK_PLAY = """---
 - name: A stack
@@ -74,24 +62,6 @@ STACK_PLAY = """---
         stack_deployment_parameters:
           greeting: scale
         stack_deployment_tags: [scale]
-"""
-
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters:
-  - name: {name}
-    cluster:
-      server: {base}/k8s/{name}
-users:
-  - name: admin
-    user:
-      token: bench-token
-contexts:
-  - name: {name}
-    context:
-      cluster: {name}
-      user: admin
-current-context: {name}
 """
 
 
@@ -129,7 +99,7 @@ def write_inventory(workdir, base, count, prefix):
         name = "%s-%02d" % (prefix, index + 1)
         path = os.path.join(workdir, name + ".kubeconfig")
         with open(path, "w") as handle:
-            handle.write(KUBECONFIG.format(name=name, base=base))
+            handle.write(benchlib.KUBECONFIG.format(name=name, base=base, token="bench-token"))
         os.chmod(path, 0o600)
         hosts[name] = {"cluster_registration_kubeconfig_path": path}
     inventory = {"all": {"vars": {"ansible_connection": "local", "ansible_python_interpreter": sys.executable},
@@ -198,24 +168,19 @@ def main():
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="fleetops-roles-scale.")
-    rundir = os.path.join(workdir, "emulator")
-    ctl = os.path.join(ROOT, "tools", "emulator_ctl.py")
-    subprocess.run([sys.executable, ctl, "start", rundir, "--speed", str(args.speed)], check=True, stdout=subprocess.DEVNULL)
+    emulator = None
     try:
-        with open(os.path.join(rundir, "info.json")) as handle:
-            base = json.load(handle)["base"]
+        emulator = benchlib.Emulator(workdir, args.speed)
+        base, rundir = emulator.base, emulator.rundir
         env = dict(os.environ)
-        exports = subprocess.run([sys.executable, ctl, "env", rundir], check=True, stdout=subprocess.PIPE).stdout.decode()
-        for line in exports.splitlines():
-            key, value = line[len("export "):].split("=", 1)
-            env[key] = json.loads(value)
+        env.update(emulator.env_vars)
         coll_parent = os.environ.get("COLL_PARENT", "/tmp/fleetops-dev")
         env.update({"ANSIBLE_COLLECTIONS_PATH": coll_parent, "ANSIBLE_PIPELINING": "true", "ANSIBLE_NOCOLOR": "1",
                     "ANSIBLE_HOST_KEY_CHECKING": "false"})
         fleet_play = os.path.join(workdir, "fleet.yml")
         stack_play = os.path.join(workdir, "stack.yml")
         with open(fleet_play, "w") as handle:
-            handle.write(FLEET_PLAY)
+            handle.write(benchlib.SCALE_FLEET_PLAY)
         with open(stack_play, "w") as handle:
             handle.write(STACK_PLAY)
         os.makedirs(os.path.join(workdir, "agents"), mode=0o700)
@@ -247,7 +212,8 @@ def main():
             json.dump(results, handle, indent=2, sort_keys=True)
         print("written to %s" % output)
     finally:
-        subprocess.run([sys.executable, ctl, "stop", rundir], check=False)
+        if emulator is not None:
+            emulator.stop()
         shutil.rmtree(workdir, ignore_errors=True)
 
 

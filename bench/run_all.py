@@ -52,24 +52,6 @@ PARTS = ("roles", "lookups", "stack", "starts", "listmode", "scale")
 PLAYBOOK_TIMEOUT = 600
 DEMO_INVENTORY = os.path.join(ROOT, "playbooks", "inventories", "demo", "hosts.yml")
 
-KUBECONFIG = """apiVersion: v1
-kind: Config
-clusters:
-  - name: {name}
-    cluster:
-      server: {base}/k8s/{name}
-users:
-  - name: admin
-    user:
-      token: bench-member-token
-contexts:
-  - name: {name}
-    context:
-      cluster: {name}
-      user: admin
-current-context: {name}
-"""
-
 
 def say(text=""):
     print(text)
@@ -100,7 +82,7 @@ def write_member_kubeconfigs(emulator, directory, names):
     for name in names:
         path = os.path.join(directory, name + ".kubeconfig")
         with open(path, "w") as handle:
-            handle.write(KUBECONFIG.format(name=name, base=emulator.base))
+            handle.write(benchlib.KUBECONFIG.format(name=name, base=emulator.base, token="bench-member-token"))
         os.chmod(path, 0o600)
 
 
@@ -187,22 +169,6 @@ def md_roles(result):
 # ---------------------------------------------------------------------------------------------- scale
 
 
-SCALE_FLEET_PLAY = """---
-- name: The fleet and policy the clusters join
-  hosts: localhost
-  gather_facts: false
-  connection: local
-  roles:
-    - role: fleetops.cloud.fleet_setup
-      vars:
-        fleet_setup_fleet_name: scale-fleet
-        fleet_setup_policies:
-          - name: scale-readonly
-            type: readonly
-            namespaces: [default]
-"""
-
-
 def scale_inventory(emulator, workdir, count, kind):
     """One inventory host per cluster: CCE imports (``cce-bulk-NNN``, which the emulator's CCE lists up to the
     ``ucs_cce_clusters`` knob) or attached clusters in a fleet with a policy binding, agents applied."""
@@ -239,7 +205,7 @@ def part_scale(emulator, workdir, args):
     else:
         fleet_play = os.path.join(workdir, "scale-fleet.yml")
         with open(fleet_play, "w") as handle:
-            handle.write(SCALE_FLEET_PLAY)
+            handle.write(benchlib.SCALE_FLEET_PLAY)
         benchlib.ansible_playbook(env, [fleet_play], workdir, PLAYBOOK_TIMEOUT)
     inventory = scale_inventory(emulator, workdir, args.clusters, args.scale_kind)
     runs = run_twice(emulator, env, workdir, ["fleetops.cloud.cluster_registration", "-i", inventory, "--forks",

@@ -29,6 +29,10 @@ import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
+sys.path.append(os.path.join(ROOT, "tests", "emulator"))  # appended: shadows nothing installed
+
+import launcher  # noqa: E402  pylint: disable=wrong-import-position  # tests/emulator/launcher.py
+
 EMULATOR_START_TIMEOUT = 30
 PLAYBOOK_TIMEOUT = 900
 
@@ -59,38 +63,6 @@ outputs:
 
 PARAMETERS = {"greeting": "bench", "size": 2}
 SIDES = ("ours", "peer")
-
-
-def start_emulator(speed):
-    """Start the emulator; return (process, coordinates)."""
-    cmd = [sys.executable, os.path.join(ROOT, "tests", "emulator"), "--port", "0", "--speed", str(speed)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    deadline = time.time() + EMULATOR_START_TIMEOUT
-    line = ""
-    while time.time() < deadline:
-        line = proc.stdout.readline()
-        if line.strip().startswith("{"):
-            break
-        if proc.poll() is not None:
-            break
-    if not line.strip().startswith("{"):
-        proc.terminate()
-        raise SystemExit("The emulator did not start (no JSON line within %ss)" % EMULATOR_START_TIMEOUT)
-    return proc, json.loads(line)
-
-
-def stop_emulator(proc):
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
-def emulator_base(coords):
-    url = coords["iam"]
-    return url[:url.index("/iam/")]
 
 
 def fetch_log(base):
@@ -269,8 +241,11 @@ def main(argv=None):
             handle.write(TEMPLATE)
         with open(os.path.join(workdir, "no-clouds.yaml"), "w") as handle:
             handle.write("clouds: {}\n")
-        proc, coords = start_emulator(args.speed)
-        base = emulator_base(coords)
+        try:
+            proc, coords = launcher.start(["--speed", str(args.speed)], timeout=EMULATOR_START_TIMEOUT)
+        except launcher.StartError as exc:
+            raise SystemExit("The emulator did not start: %s" % exc)
+        base = launcher.base_url(coords)
         tasks = run_playbook(coords, workdir, args.reapply)
         log = fetch_log(base)
         summary = {}
@@ -288,7 +263,7 @@ def main(argv=None):
         return 1 if args.check and not met else 0
     finally:
         if proc is not None:
-            stop_emulator(proc)
+            launcher.stop(proc)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

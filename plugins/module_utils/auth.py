@@ -18,7 +18,8 @@ __metaclass__ = type
 import time
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
-from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import EXPIRY_MARGIN, cache_key, expiry_margin, is_fresh
+
+# token_cache (file locking, HMAC file names) is imported by PasswordTokens only: AK/SK and token runs never load it.
 
 AKSK = "aksk"
 TOKEN = "token"
@@ -176,11 +177,14 @@ class PasswordTokens(object):
         self.issued = 0
 
     def _key(self, label):
+        from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import cache_key  # password path only
         return cache_key(self.auth_url, self.creds.user_name, self.creds.domain_id or self.creds.domain_name,
                          label, self.creds.password)
 
     def get(self, scope, project_id=None, project_name=None):
         """The entry (``token``, ``expires_at``, ``catalog``, ``project_id``, ``domain_id``) for a scope."""
+        from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import (  # password path only
+            EXPIRY_MARGIN, expiry_margin, is_fresh)
         label = scope_label(self.creds, scope, project_id, project_name)
         entry = self.memory.get(label)
         # A token this run already holds is reused while fresh (5 minutes before expiry for normal tokens). A

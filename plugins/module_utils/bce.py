@@ -105,6 +105,10 @@ POOL_READY_STATUSES = ("running", "available", "active", "ready", "normal")
 POOL_FAILED_STATUSES = ("failed", "error", "abnormal", "createfailed", "create_failed", "installfailed",
                         "install_failed", "unavailable")
 
+# A pool that is not ready yet is read again after 1 s, then less and less often, at most every 10 s.
+POOL_WAIT_DELAY = 1
+POOL_WAIT_MAX_DELAY = 10
+
 # The WDL ``workflow NAME {`` declaration: what the API reports as ``workflow_name``.
 _WORKFLOW_DECLARATION = re.compile(r"(?m)^\s*workflow\s+([A-Za-z_][A-Za-z0-9_]*)\s*\{")
 
@@ -157,6 +161,20 @@ def pool_readiness(pool):
     if status in POOL_FAILED_STATUSES:
         return "failed"
     return "pending"
+
+
+def wait_pool_ready(wait, api, pool, timeout):
+    """The pool once ``pool_readiness`` says ready, read again by its guid through ``wait`` (the module's
+    ``FleetopsModule.wait``: status history, no waiting in check mode); the pool itself when it is ready already.
+
+    Raises ``WaitTimeout`` (still pending after ``timeout`` seconds) or ``WaitFailure`` (a failed status, or the
+    pool gone: ``exc.last`` is None); the caller says what that means for its task.
+    """
+    if pool_readiness(pool) == "ready":
+        return pool
+    guid = pool["guid"]
+    return wait(lambda: api.get_pool(guid), pool_readiness, targets=("ready",), failures=("failed",),
+                timeout=timeout, delay=POOL_WAIT_DELAY, max_delay=POOL_WAIT_MAX_DELAY)
 
 
 def wdl_workflow_name(text):

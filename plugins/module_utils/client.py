@@ -44,15 +44,15 @@ from ansible_collections.fleetops.cloud.plugins.module_utils.auth import (
     entry_from_token_response,
 )
 from ansible_collections.fleetops.cloud.plugins.module_utils import signer
-from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import DEFAULT_DIR, TokenCache
 from ansible_collections.fleetops.cloud.plugins.module_utils.transport import (
     HAS_REQUESTS,
     Transport,
-    requests,
+    load_requests,
 )
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 RERUN = "run the task again (the module compares before it writes)"
+REQUESTS_REQUIRED = "The Python library requests is required by the fleetops.cloud modules."
 
 ENDPOINT_ENV = {
     "iam": "HW_IAM_ENDPOINT",
@@ -208,8 +208,8 @@ class CloudClient(object):
     def transport(self):
         """The ``Transport`` (one ``requests.Session``), created on first use."""
         if self._transport is None:
-            if not HAS_REQUESTS:
-                raise ConfigurationError("The Python library requests is required by the fleetops.cloud modules.")
+            if not HAS_REQUESTS or load_requests() is None:
+                raise ConfigurationError(REQUESTS_REQUIRED)
             ca_path = self.params.get("ca_path")
             verify = ca_path if ca_path else _bool(self.params.get("validate_certs"), True)
             if ca_path and not os.path.exists(os.path.expanduser(ca_path)):
@@ -235,6 +235,8 @@ class CloudClient(object):
     def cache(self):
         """The on-disk ``TokenCache`` (disabled when ``token_cache`` is false)."""
         if self._cache is None:
+            # Imported here: only the password path (and the token cache options) need it.
+            from ansible_collections.fleetops.cloud.plugins.module_utils.token_cache import DEFAULT_DIR, TokenCache
             self._cache = TokenCache(self.params.get("token_cache_dir") or os.environ.get("HW_TOKEN_CACHE_DIR") or DEFAULT_DIR,
                                      enabled=_bool(self.params.get("token_cache"), True))
         return self._cache
@@ -518,6 +520,9 @@ class CloudClient(object):
         if json is not None:
             return jsonlib.dumps(json).encode("utf-8"), "application/json"
         if files is not None or isinstance(data, (dict, list, tuple)):
+            requests = load_requests()
+            if requests is None:
+                raise ConfigurationError(REQUESTS_REQUIRED)
             prepared = requests.Request("POST", "http://localhost/", data=data, files=files).prepare()
             body = prepared.body
             if isinstance(body, str):

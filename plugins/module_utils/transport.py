@@ -23,25 +23,22 @@ __metaclass__ = type
 
 import email.utils
 import errno
+import importlib.util
 import random
 import socket
 import ssl
 import time
-import traceback
 
 from urllib.parse import urlsplit
 
-try:
-    import requests
-    import requests.exceptions
-    HAS_REQUESTS = True
-    REQUESTS_IMPORT_ERROR = None
-except ImportError:  # pragma: no cover - depends on the controller/target
-    requests = None
-    HAS_REQUESTS = False
-    REQUESTS_IMPORT_ERROR = traceback.format_exc()
-
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
+
+# requests (with urllib3, idna, charset_normalizer) takes tens of milliseconds to import: load_requests() imports
+# it when the first transport is made, so a task that stops before its first call (bad input) never pays for it.
+# Whether it is installed is known without importing it, for the clear "missing library" error before any work.
+HAS_REQUESTS = importlib.util.find_spec("requests") is not None
+REQUESTS_IMPORT_ERROR = None if HAS_REQUESTS else "ModuleNotFoundError: No module named 'requests'"
+_LIBRARY = {}
 
 RETRY_STATUSES = (429, 502, 503, 504)
 # Reads are also retried on a 500 (a read changes nothing, so repeating it is always safe).
@@ -58,6 +55,24 @@ UNKNOWN_OUTCOME_STATUSES = (500, 502, 503, 504)
 DEFAULT_TIMEOUT = 60
 DEFAULT_MAX_RETRIES = 5
 USER_AGENT = "fleetops.cloud-ansible"
+
+
+def load_requests():
+    """The ``requests`` module, imported on first use; None when it cannot be imported."""
+    if "requests" not in _LIBRARY:
+        try:
+            import requests  # pylint: disable=import-outside-toplevel
+            import requests.exceptions  # noqa: F401  pylint: disable=import-outside-toplevel,unused-import
+        except ImportError:  # pragma: no cover - depends on the controller/target
+            _LIBRARY["requests"] = None
+        else:
+            _LIBRARY["requests"] = requests
+    return _LIBRARY["requests"]
+
+
+def _exceptions():
+    """``requests.exceptions`` (only called once a request was sent, so the library is loaded)."""
+    return load_requests().exceptions
 
 
 def parse_retry_after(value, now=None):
@@ -99,9 +114,10 @@ def _chain(exc):
 
 def connection_failure_kind(exc):
     """``"refused"``, ``"dns"``, ``"connect-timeout"``, ``"read-timeout"`` or None (another connection error)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
+    exceptions = _exceptions()
+    if isinstance(exc, exceptions.ConnectTimeout):
         return "connect-timeout"
-    if isinstance(exc, requests.exceptions.ReadTimeout):
+    if isinstance(exc, exceptions.ReadTimeout):
         return "read-timeout"
     for current in _chain(exc):
         name = type(current).__name__
@@ -159,9 +175,10 @@ def _host_of(url):
 
 def _connect_failed(exc):
     """True when a requests exception shows that the connection was never established (nothing was sent)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
+    exceptions = _exceptions()
+    if isinstance(exc, exceptions.ConnectTimeout):
         return True
-    if isinstance(exc, (requests.exceptions.ReadTimeout, requests.exceptions.ChunkedEncodingError)):
+    if isinstance(exc, (exceptions.ReadTimeout, exceptions.ChunkedEncodingError)):
         return False
     seen = set()
     stack = [exc]
@@ -193,7 +210,8 @@ class Transport(object):
 
     def __init__(self, timeout=DEFAULT_TIMEOUT, max_retries=DEFAULT_MAX_RETRIES, verify=True, backoff_base=0.5,
                  backoff_cap=20.0, retry_budget=180.0, sleep=time.sleep):
-        if not HAS_REQUESTS:
+        requests = load_requests()
+        if requests is None:
             raise ImportError("the requests library is required")
         self.timeout = float(timeout if timeout is not None else DEFAULT_TIMEOUT)
         self.max_retries = int(max_retries if max_retries is not None else DEFAULT_MAX_RETRIES)
@@ -202,6 +220,7 @@ class Transport(object):
         self.backoff_cap = float(backoff_cap)
         self.retry_budget = float(retry_budget)
         self.sleep = sleep
+        self.exceptions = requests.exceptions
         self.session = requests.Session()
         self.session.headers["User-Agent"] = USER_AGENT
         # Our own auth headers (token or AK/SK signature) must never be replaced by credentials from ~/.netrc.
@@ -246,11 +265,11 @@ class Transport(object):
             try:
                 response = self.session.request(method, url, headers=headers, data=body, timeout=self.timeout,
                                                 verify=self.verify, allow_redirects=False)
-            except requests.exceptions.SSLError as exc:
+            except self.exceptions.SSLError as exc:
                 reason, hint = tls_failure(exc)
                 raise ApiError(status=None, code="TLSError", method=method, url=shown_url,
                                message="TLS verification of %s failed: %s" % (_host_of(shown_url), reason), hint=hint)
-            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout) as exc:
+            except (self.exceptions.ConnectionError, self.exceptions.Timeout) as exc:
                 never_sent = _connect_failed(exc)
                 kind = connection_failure_kind(exc)
                 if not never_sent:

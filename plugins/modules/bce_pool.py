@@ -317,8 +317,8 @@ diff:
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
 from ansible_collections.fleetops.cloud.plugins.module_utils.bce import (
-    BceApi, build_pool_body, predict_pool, pool_immutable_differences, pool_readiness, validate_id, validate_name,
-    validate_pool_type)
+    BceApi, build_pool_body, predict_pool, pool_immutable_differences, validate_id, validate_name, validate_pool_type,
+    wait_pool_ready)
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
 
 CROMWELL_SPEC = dict(
@@ -544,13 +544,10 @@ class BcePoolModule(FleetopsModule):
 
     def wait_ready(self, pool):
         """Wait until a new pool is ready; any status not known as ready or failed is "not ready yet"."""
-        if pool_readiness(pool) == "ready":
-            return pool
         guid = pool["guid"]
         timeout = self.params["wait_timeout"]
         try:
-            return self.wait(lambda: self.api.get_pool(guid), pool_readiness, targets=("ready",),
-                             failures=("failed",), timeout=timeout, delay=1, max_delay=10)
+            return wait_pool_ready(self.wait, self.api, pool, timeout)
         except WaitTimeout as exc:
             last = exc.last or pool
             self.fail("Pool %s (%s) was created but is not ready after %s seconds: its status is %r."

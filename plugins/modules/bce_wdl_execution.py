@@ -355,7 +355,7 @@ from ansible_collections.fleetops.cloud.plugins.module_utils.base import Fleetop
 from ansible_collections.fleetops.cloud.plugins.module_utils.bce import (
     BceApi, EXECUTION_ACTIVE, EXECUTION_TERMINAL, WORKFLOW_PARTS, build_execution_parameters, check_local_files,
     classify_workflow_parts, execution_failure, parse_inputs, pool_readiness, same_inputs, validate_id, validate_name,
-    wdl_workflow_name)
+    wait_pool_ready, wdl_workflow_name)
 from ansible_collections.fleetops.cloud.plugins.module_utils.auth import AKSK
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout
@@ -611,11 +611,9 @@ class BceWdlExecutionModule(FleetopsModule):
         return True
 
     def wait_pool_ready(self, pool):
-        guid = pool["guid"]
         timeout = self.params["wait_timeout"]
         try:
-            return self.wait(lambda: self.api.get_pool(guid), pool_readiness, targets=("ready",),
-                             failures=("failed",), timeout=timeout, delay=1, max_delay=10)
+            return wait_pool_ready(self.wait, self.api, pool, timeout)
         except WaitTimeout as exc:
             self.fail("Timed out after %s seconds waiting for the Cromwell pool %r to be ready; its status is %r. "
                       "Nothing was submitted." % (timeout, self.params["pool"], (exc.last or pool).get("status")),

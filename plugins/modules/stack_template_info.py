@@ -20,6 +20,7 @@ author:
   - fleetops.cloud contributors (@fleetops)
 extends_documentation_fragment:
   - fleetops.cloud.auth
+  - fleetops.cloud.template_sources
 attributes:
   check_mode:
     support: full
@@ -51,34 +52,6 @@ options:
       - Directory that a relative O(template) path, relative environment paths and the references of an inline
         template resolve from. Not set - the current directory.
     type: path
-  template_sources:
-    description:
-      - What a template may pull in, exactly as the O(fleetops.cloud.stack#module:template_sources) option of
-        M(fleetops.cloud.stack) says (URL templates fetch only relative references from their own host; no local
-        files, link-local or metadata addresses unless allowed; bounded redirects and sizes).
-    type: dict
-    suboptions:
-      allow_hosts:
-        description: Other hosts the references of a URL template may be fetched from.
-        type: list
-        elements: str
-        default: []
-      allow_local_files:
-        description: Let a template read from a URL reference C(file://) URLs and absolute local paths.
-        type: bool
-        default: false
-      allow_link_local:
-        description: Let templates and their references be fetched from link-local and metadata addresses.
-        type: bool
-        default: false
-      max_bytes:
-        description: Largest template or referenced file, in bytes.
-        type: int
-        default: 524288
-      max_redirects:
-        description: Most redirects followed for one fetch.
-        type: int
-        default: 5
 notes:
   - Heat's validate call echoes hidden (C(NoEcho)) parameter values in clear; the module masks them (C(******))
     and registers them as secrets of the run.

@@ -10,19 +10,20 @@ emulator speaking the documented API, never about this collection's own code.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import pytest
 import requests
 
 COLLECTION_ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.append(os.path.join(COLLECTION_ROOT, "tests", "emulator"))  # appended: shadows nothing installed
+
+import launcher  # noqa: E402  pylint: disable=wrong-import-position  # tests/emulator/launcher.py
+
 READY_KEYS = ("iam", "ucs", "bce", "orchestration", "project_id", "project_name", "domain_id", "domain_name",
               "user_name", "password", "access_key", "secret_key")
 START_TIMEOUT = 15.0
@@ -38,19 +39,6 @@ def _no_proxy_for_loopback():
             if host not in hosts:
                 hosts.append(host)
         os.environ[name] = ",".join(hosts)
-
-
-def _read_ready_line(proc, timeout):
-    """Read the emulator's first stdout line within ``timeout`` seconds (None when it did not come)."""
-    box = {}
-
-    def reader():
-        box["line"] = proc.stdout.readline()
-
-    thread = threading.Thread(target=reader, daemon=True)
-    thread.start()
-    thread.join(timeout)
-    return box.get("line")
 
 
 class Emulator:
@@ -102,33 +90,19 @@ def emulator():
         pytest.fail("tests/emulator/__main__.py does not exist: the emulator cannot be started")
     workdir = tempfile.mkdtemp(prefix="fleetops-conformance-")
     stderr_path = os.path.join(workdir, "emulator.stderr")
-    with open(stderr_path, "wb") as stderr:
-        proc = subprocess.Popen(  # pylint: disable=consider-using-with
-            [sys.executable, "tests/emulator", "--port", "0", "--speed", "20"],
-            cwd=COLLECTION_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=stderr,
-            universal_newlines=True,
-        )
     try:
-        line = _read_ready_line(proc, START_TIMEOUT)
-        if not line:
-            proc.kill()
-            proc.wait(timeout=10)
-            with open(stderr_path, "r", encoding="utf-8", errors="replace") as handle:
-                pytest.fail("emulator printed no ready line within %.0fs (exit %s): %s"
-                            % (START_TIMEOUT, proc.returncode, handle.read()[-2000:]))
-        info = json.loads(line)
-        assert sorted(info) == sorted(READY_KEYS), "the ready line must have exactly %s: %s" % (READY_KEYS, line)
-        yield Emulator(info)
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
+        with open(stderr_path, "wb") as stderr:
             try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
+                proc, info = launcher.start(["--speed", "20"], timeout=START_TIMEOUT, stderr=stderr)
+            except launcher.StartError as exc:
+                with open(stderr_path, "r", encoding="utf-8", errors="replace") as handle:
+                    pytest.fail("%s: %s" % (exc, handle.read()[-2000:]))
+        try:
+            assert sorted(info) == sorted(READY_KEYS), "the ready line must have exactly %s: %s" % (READY_KEYS, info)
+            yield Emulator(info)
+        finally:
+            launcher.stop(proc)
+    finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 

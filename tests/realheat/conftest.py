@@ -4,11 +4,9 @@ The layer never skips: when the engine cannot be installed or started, every tes
 """
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
-import threading
 
 import pytest
 
@@ -18,6 +16,9 @@ sys.path.insert(0, HERE)
 import harness  # noqa: E402  (tests/realheat is not a package)
 
 CHECKOUT = os.path.dirname(os.path.dirname(HERE))
+sys.path.append(os.path.join(CHECKOUT, "tests", "emulator"))  # appended: shadows nothing installed
+
+import launcher  # noqa: E402  (tests/emulator/launcher.py: start the emulator, wait for its ready line)
 
 
 def _collections_path():
@@ -90,17 +91,11 @@ def heat_http(realheat):
 @pytest.fixture(scope="session")
 def emulator_heat():
     """The emulator (``tests/emulator --port 0 --speed 20``) as a raw Heat client, for the comparison test."""
-    proc = subprocess.Popen([sys.executable, "tests/emulator", "--port", "0", "--speed", "20"], cwd=CHECKOUT,
-                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                            universal_newlines=True)
     try:
-        box = {}
-        reader = threading.Thread(target=lambda: box.update(line=proc.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(30)
-        if not box.get("line"):
-            pytest.fail("the emulator printed no ready line within 30 s")
-        info = json.loads(box["line"])
+        proc, info = launcher.start(["--speed", "20"], timeout=30)
+    except launcher.StartError as exc:
+        pytest.fail(str(exc))
+    try:
         body = {"auth": {"identity": {"methods": ["password"], "password": {"user": {
             "name": info["user_name"], "password": info["password"], "domain": {"name": info["domain_name"]}}}},
             "scope": {"project": {"id": info["project_id"]}}}}
@@ -114,10 +109,4 @@ def emulator_heat():
 
         yield call
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        proc.stdout.close()
+        launcher.stop(proc)

@@ -11,6 +11,7 @@ import pytest
 
 from ansible_collections.fleetops.cloud.plugins.module_utils import bce
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitFailure, WaitTimeout, wait_for
 
 
 class Resp(object):
@@ -519,3 +520,68 @@ def test_workflow_name_and_inputs_comparison():
     # inputs given as a URL: the same URL stored matches; stored content cannot be compared with a URL
     assert bce.same_inputs({"inputs_json": "obs://b/in.json"}, None, "obs://b/in.json") is True
     assert bce.same_inputs({"inputs_json": '{"a": 1}'}, None, "obs://b/in.json") is None
+
+
+# ---------------------------------------------------------------------------------------------- pool readiness wait
+
+class FakeClock(object):
+    def __init__(self):
+        self.now = 0.0
+        self.pauses = []
+
+    def time(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+def _pool_api(statuses):
+    """A BceApi whose GET of pool ``g1`` answers the given statuses in turn (None: the pool is gone)."""
+    answers = list(statuses)
+
+    def handler(method, path, kwargs):
+        status = answers.pop(0) if len(answers) > 1 else answers[0]
+        if status is None:
+            raise not_found(method, path)
+        return {"guid": "g1", "cluster_name": "p1", "status": status}
+    return bce.BceApi(FakeClient(handler))
+
+
+def _waiter(clock):
+    def wait(fetch, status_of, targets, failures, timeout, delay, max_delay):
+        return wait_for(fetch, status_of, targets, failures, timeout=timeout, delay=delay, max_delay=max_delay,
+                        sleep=clock.sleep, clock=clock.time)
+    return wait
+
+
+def test_wait_pool_ready_returns_a_ready_pool_without_a_read():
+    api = _pool_api(["Running"])
+    pool = {"guid": "g1", "status": "Running"}
+    assert bce.wait_pool_ready(_waiter(FakeClock()), api, pool, 60) is pool
+    assert api.client.calls == []
+
+
+def test_wait_pool_ready_reads_until_ready_backing_off_to_the_cap():
+    clock = FakeClock()
+    api = _pool_api(["Creating", "Installing", "Creating", "Creating", "Creating", "Available"])
+    pool = bce.wait_pool_ready(_waiter(clock), api, {"guid": "g1", "status": "Creating"}, 600)
+    assert pool["status"] == "Available"
+    assert len(api.client.calls) == 6
+    assert clock.pauses == [bce.POOL_WAIT_DELAY, 2, 4, 8, bce.POOL_WAIT_MAX_DELAY]
+
+
+@pytest.mark.parametrize("statuses, last", [(["Creating", "CreateFailed"], "CreateFailed"), (["Creating", None], None)])
+def test_wait_pool_ready_fails_on_a_failed_or_vanished_pool(statuses, last):
+    api = _pool_api(statuses)
+    with pytest.raises(WaitFailure) as info:
+        bce.wait_pool_ready(_waiter(FakeClock()), api, {"guid": "g1", "status": "Creating"}, 600)
+    assert (info.value.last or {}).get("status") == last
+
+
+def test_wait_pool_ready_times_out_on_an_unknown_status():
+    api = _pool_api(["Scaling"])
+    with pytest.raises(WaitTimeout) as info:
+        bce.wait_pool_ready(_waiter(FakeClock()), api, {"guid": "g1", "status": "Scaling"}, 30)
+    assert info.value.last["status"] == "Scaling"
