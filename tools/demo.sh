@@ -9,6 +9,7 @@ VENV=${VENV:-$ROOT/.venv}
 export PATH="$VENV/bin:$PATH"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/fleetops-demo.XXXXXX")
 RUNDIR="$WORK/emulator"
+# shellcheck disable=SC2329  # run by the trap below
 cleanup() {
   "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" stop "$RUNDIR" || true
   rm -rf "$WORK"
@@ -80,12 +81,12 @@ recap_totals() {
     if (kv[1] ~ /^(ok|changed|failed|unreachable)$/) sum[kv[1]] += kv[2] } }
     END { printf "%d %d %d %d %d\n", hosts, sum["ok"], sum["changed"], sum["failed"], sum["unreachable"] }'
 }
-read -r hosts1 ok1 changed1 failed1 unreach1 <<<"$(recap_totals "$WORK/run1.log")"
-read -r hosts2 ok2 changed2 failed2 unreach2 <<<"$(recap_totals "$WORK/run2.log")"
+read -r hosts1 _ changed1 _ _ <<<"$(recap_totals "$WORK/run1.log")"
+read -r hosts2 _ changed2 failed2 unreach2 <<<"$(recap_totals "$WORK/run2.log")"
 
 say "What happened (from this run's results and the emulator's request log)"
 echo "First run:  $((t1 - t0)) s, $hosts1 hosts, $changed1 changed tasks, $calls1 API calls of which $writes1 writes."
-echo "$summary1" | sed 's/^/            /'
+while IFS= read -r line; do printf '            %s\n' "$line"; done <<<"$summary1"
 echo "Second run: $((t2 - t1)) s, $hosts2 hosts, $changed2 changed tasks, $failed2 failed, $unreach2 unreachable;"
 echo "            $calls2 API calls of which $writes2 writes."
 if [ "$status" != 0 ] || [ "$failed2" != 0 ] || [ "$unreach2" != 0 ]; then

@@ -22,7 +22,7 @@ run_shard() {  # run_shard LOGFILE target...
   "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" integration-config "$rundir/emulator" "$coll/tests/integration/integration_config.yml"
   local rc=0
   # ansible-test runs with the checkout's own HOME (tools/private_home.sh), never the user's.
-  (cd "$coll" && ANSIBLE_TEST_CONTENT_ROOT="$coll" PATH="$VENV/bin:$PATH" VENV="$VENV" \
+  (export VENV; cd "$coll" && ANSIBLE_TEST_CONTENT_ROOT="$coll" PATH="$VENV/bin:$PATH" \
      "$ROOT/tools/private_home.sh" ansible-test integration --python "$PYVER" --color no --continue-on-error "$@") \
     > "$log" 2>&1 || rc=$?
   "$VENV/bin/python" "$ROOT/tools/emulator_ctl.py" stop "$rundir/emulator"
