@@ -38,7 +38,11 @@ description:
     Policies are compared by the C(ruleID) and C(ruleName) the cluster reports, so an unchanged cluster costs no
     policy lookup; a fleet given by id that the cluster is already in costs no fleet lookup.
   - "Join, unjoin, activation and policy bindings are never re-sent blindly: after an answer that may have been
-    lost, the module reads the cluster back and counts a write whose effect is there as done (C(changed: true))."
+    lost, the module reads the cluster back and counts a write whose effect is there as done (C(changed: true)).
+    Only when the effect is not there is the write sent again, and after a second lost answer the cluster is read
+    back once more (at most four sends in all). The register call, location and kubeconfig updates and the
+    unregister call are settled the same way (a register by looking the name up: a cluster is never registered
+    twice)."
   - "Removing is re-runnable: a cluster that is already gone is C(changed: false), and a cluster whose fleet no
     longer exists is unregistered all the same."
   - The kubeconfig never appears in the result, the diff or the logs.
@@ -542,7 +546,7 @@ import os
 import time
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     UcsApi, canonical_bindings, is_uuid, strip_cluster_secrets,
 )
@@ -760,6 +764,22 @@ def phase_of(cluster):
     return ((cluster or {}).get("status") or {}).get("phase")
 
 
+# How many times a write whose answer was lost is settled (read back, then sent again when its effect is not there).
+# Each round is one ``create_or_find`` / ``confirmed_write`` (up to two sends), so a write is sent at most four times,
+# and only while the state read back shows it did not take effect.
+WRITE_ROUNDS = 2
+
+
+def maybe_lost(exc):
+    """Whether an error may hide a write that took effect: a lost answer, no answer at all, or a 5xx."""
+    return isinstance(exc, OutcomeUnknownError) or exc.status is None or exc.status >= 500
+
+
+def transient(exc):
+    """Whether a read error is worth reading again within a wait's time budget (throttling, 5xx, no answer)."""
+    return exc.status is None or exc.status == 429 or exc.status >= 500
+
+
 class ClusterFailed(Exception):
     """One cluster of the task cannot be brought to its state (the message says why; nothing else is affected)."""
 
@@ -961,7 +981,7 @@ class ClusterTask(object):
             if not self.check_mode:
                 # Activation (3.1.7) only lets the cluster reconnect; repeating it is harmless, so after a lost
                 # answer it is sent once more. It never hands out the agent certificate again.
-                self.module.confirmed_write(lambda: self.api.activate_cluster(cluster_id, once=True), lambda: False)
+                self.settled_write(lambda: self.api.activate_cluster(cluster_id, once=True), lambda: False)
                 after = None
         return {"changed": changed, "before": current, "after": after, "cluster_id": cluster_id}
 
@@ -987,8 +1007,8 @@ class ClusterTask(object):
             if bindings:
                 predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, predicted["metadata"]["uid"], predicted
-        cluster_id, found = self.module.create_or_find(lambda: self.api.register_cluster(body),
-                                                       lambda: self.api.find_cluster_by_name(params["name"]))
+        cluster_id, found = self.settled_create(lambda: self.api.register_cluster(body),
+                                                lambda: self.api.find_cluster_by_name(params["name"]))
         if found is not None:
             cluster_id = found["metadata"]["uid"]
         if not cluster_id:  # a lost answer, or an answer without the id: the name tells whether it was registered
@@ -1028,34 +1048,82 @@ class ClusterTask(object):
                 predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, cluster_id, predicted
         if location:  # {kind, apiVersion, spec: {country, city}}: no kubeconfig needed for a location change
-            self.api.update_cluster(cluster_id, {"spec": location})
+            self.settled_write(lambda: self.api.update_cluster(cluster_id, {"spec": location}),
+                               lambda: self.has_location(cluster_id, location))
         if kubeconfig:
-            self.api.update_cluster(cluster_id, {"metadata": {"annotations": {"kubeconfig": self.annotation}}})
+            # The annotation is normally not reported back, so its update cannot be confirmed by reading; the PUT
+            # sets a value, so sending it again after a lost answer is harmless.
+            self.settled_write(
+                lambda: self.api.update_cluster(cluster_id, {"metadata": {"annotations": {"kubeconfig": self.annotation}}}),
+                lambda: False)
         if move_fleet:
             if current_fleet:
                 self.leave(cluster_id)
             if fleet_id:
-                self.module.confirmed_write(
+                self.settled_write(
                     lambda: self.api.join_fleet(cluster_id, fleet_id, once=True),
                     lambda: self.fleet_of(cluster_id) == fleet_id)
         if rebind:
             self.bind(cluster_id, bindings)
         return True, cluster_id, None
 
+    def settled_create(self, send, find):
+        """``create_or_find``, settled again (find, then send) while answers are lost, up to ``WRITE_ROUNDS`` rounds.
+
+        ``create_or_find`` alone gives up after two lost answers in a row, and takes a 5xx on the first send as final
+        although the register may have been applied; the name is unique, so finding it is the proof either way.
+        """
+        for round_ in range(1, WRITE_ROUNDS + 1):
+            try:
+                return self.module.create_or_find(send, find)
+            except ApiError as exc:
+                if not maybe_lost(exc) or round_ == WRITE_ROUNDS:
+                    raise
+                found = find()
+                if found is not None:
+                    return None, found
+        return None, None  # not reached: the last round returns or raises
+
+    def settled_write(self, send, applied):
+        """``confirmed_write``, settled again (read back, then send) while answers are lost, up to ``WRITE_ROUNDS``.
+
+        ``confirmed_write`` reads back after the first failure only; when the one re-send loses its answer too, the
+        state is read once more here before the write is sent again or reported.
+        """
+        for round_ in range(1, WRITE_ROUNDS + 1):
+            try:
+                return self.module.confirmed_write(send, applied)
+            except ApiError as exc:
+                # read back whatever the error: a refusal of the re-send may come from the lost first send
+                try:
+                    done = applied()
+                except ApiError:
+                    raise exc
+                if done:
+                    return None
+                if not maybe_lost(exc) or round_ == WRITE_ROUNDS:
+                    raise
+        return None  # not reached: the last round returns or raises
+
     def fleet_of(self, cluster_id):
         cluster = self.api.get_cluster(cluster_id)
         return ((cluster or {}).get("spec") or {}).get("clusterGroupID") or ""
 
+    def has_location(self, cluster_id, location):
+        """Whether the cluster reports the ``country`` (and ``city``) of a location update."""
+        spec = (self.api.get_cluster(cluster_id) or {}).get("spec") or {}
+        return all(spec.get(key) == value for key, value in location.items())
+
     def leave(self, cluster_id):
-        self.module.confirmed_write(lambda: self.api.unjoin_fleet(cluster_id, once=True),
-                                    lambda: self.fleet_of(cluster_id) == "")
+        self.settled_write(lambda: self.api.unjoin_fleet(cluster_id, once=True),
+                           lambda: self.fleet_of(cluster_id) == "")
 
     def bind(self, cluster_id, bindings):
         def applied():
             cluster = self.api.get_cluster(cluster_id)
             reported = ((cluster or {}).get("spec") or {}).get("ruleNamespaces") or []
             return canonical_bindings(reported) == canonical_bindings(bindings)
-        self.module.confirmed_write(lambda: self.api.bind_cluster_policies(cluster_id, bindings, once=True), applied)
+        self.settled_write(lambda: self.api.bind_cluster_policies(cluster_id, bindings, once=True), applied)
 
     def absent(self, current):
         """Unregister; a cluster that is already gone (or whose fleet is gone) is not an error."""
@@ -1070,7 +1138,9 @@ class ClusterTask(object):
                     # A fleet that no longer exists cannot be left; the unregister below says whether that matters.
                     if exc.status is None or exc.status >= 500:
                         raise
-            self.api.unregister_cluster(cluster_id)
+            # A lost answer (or a 5xx) is settled by looking the cluster up: gone means unregistered.
+            self.settled_write(lambda: self.api.unregister_cluster(cluster_id),
+                               lambda: self.api.get_cluster(cluster_id) is None)
         return {"changed": True, "before": current, "after": None, "cluster_id": cluster_id}
 
 
@@ -1209,7 +1279,15 @@ class UcsClusterModule(FleetopsModule):
         pause = 1.0
         history = dict((name, []) for name in waiting)
         while True:
-            by_name = self.lookups.clusters_by_name(refresh=True)
+            try:
+                by_name = self.lookups.clusters_by_name(refresh=True)
+            except ApiError as exc:
+                # A read that failed after the transport's own retries: the wait goes on within its time budget.
+                if not transient(exc) or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 10.0)
+                continue
             elapsed = round(time.monotonic() - start, 3)
             for name in list(waiting):
                 cluster = by_name.get(name)

@@ -17,10 +17,13 @@ description:
     fails with the recovery, without downloading, when the certificate was already taken and O(dest) is missing;
     checks that the directory of O(dest) is writable before it downloads;
     writes O(dest) atomically with mode C(0600);
-    sends the download once: the transport never repeats it, and an answer that is lost is reported, not retried."
+    never lets the transport repeat the download; after an answer that was lost it reads the cluster back, and only
+    while UCS reports the certificate as not downloaded (C(IsDownloadedCert) false) does it ask once more (at most
+    three requests in all). A repeat cannot hand out a second certificate: UCS answers it with C(已下载).
+    The manifests (and the keys of the Secret inside them) are secrets of the run: no message or result shows them."
   - "Recovery (UCS API reference, section 3.1.6: the certificate can be downloaded once): when the certificate was
-    spent without a file (taken elsewhere, an answer lost, a crash before the file was written), the only way to a
-    new one is to unregister the cluster and register it again. That costs a new cluster id (anything that refers to
+    spent without a file (taken elsewhere, an answer lost after UCS handed it out, a crash before the file was
+    written), the only way to a new one is to unregister the cluster and register it again. That costs a new cluster id (anything that refers to
     the old id must be updated), the cluster's fleet membership and policy bindings (set again by the register
     task), and three or more write calls. Activation (section 3.1.7) does not help: it only lets a cluster
     reconnect. The failure result carries RV(certificate_spent) so that a playbook can run the recovery;
@@ -169,6 +172,8 @@ diff:
   type: dict
 '''
 
+import base64
+import binascii
 import json
 import os
 import tempfile
@@ -182,9 +187,12 @@ except ImportError:  # PyYAML comes with ansible-core; without it the documents 
     PARSE_ERRORS = (ValueError,)
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     CertificateTakenError, UcsApi, UcsNotFoundError, is_already_downloaded)
+
+# Requests of the access info at most, each sent only after reading back that the certificate was not handed out.
+DOWNLOAD_ATTEMPTS = 3
 
 
 RECOVERY = ("UCS hands the agent certificate out once per registration (API reference, section 3.1.6); the only way "
@@ -202,9 +210,9 @@ def taken_message(name, dest):
 
 def lost_message(name, dest):
     """The error for a download whose answer was lost: the certificate may be spent without a file to show for it."""
-    return ("The download of the agent manifests of cluster %r got no answer (the connection failed after the request "
-            "was sent), so dest %s was not written and the one-shot certificate may be spent. It is not requested "
-            "again automatically. %s" % (name, dest, RECOVERY))
+    return ("The download of the agent manifests of cluster %r got no answer (the connection failed, or a gateway "
+            "answered 5xx, after the request was sent), and UCS now reports the one-shot certificate as downloaded: it "
+            "may be spent, and dest %s was not written. It is not requested again. %s" % (name, dest, RECOVERY))
 
 
 def manifests_from_answer(body):
@@ -233,6 +241,31 @@ def manifests_from_answer(body):
             return None
         objects.append(item)
     return objects
+
+
+def secret_values(objects):
+    """The values of the Secrets among the manifests (``data`` base64 and decoded, ``stringData``), for scrubbing."""
+    found = []
+    for obj in objects or []:
+        if not isinstance(obj, dict) or obj.get("kind") != "Secret":
+            continue
+        for key in ("data", "stringData"):
+            values = obj.get(key)
+            if not isinstance(values, dict):
+                continue
+            for value in values.values():
+                if not isinstance(value, str) or not value:
+                    continue
+                found.append(value)
+                if key == "data":
+                    try:
+                        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+                    except (binascii.Error, ValueError):
+                        continue
+                    found.append(decoded)
+                    # a PEM body also travels without its armour lines
+                    found.extend(line for line in decoded.splitlines() if len(line) >= 16 and not line.startswith("-----"))
+    return found
 
 
 def describe(objects):
@@ -302,6 +335,47 @@ class UcsClusterAgentModule(FleetopsModule):
         )
         self.api = UcsApi(self.client)
 
+    def download(self, uid, name, dest, label):
+        """The access-info answer; fails (with ``certificate_spent``) when the certificate is, or may be, spent.
+
+        The transport never repeats the call. After a lost answer the cluster is read back: ``IsDownloadedCert``
+        still false means UCS did not hand the certificate out, so it is asked once more (up to
+        ``DOWNLOAD_ATTEMPTS`` requests); a repeat cannot mint a second one (UCS answers it with "已下载").
+        """
+        lost = None
+        for dummy in range(DOWNLOAD_ATTEMPTS):
+            try:
+                return self.api.get_cluster_accessinfo(uid, vpcendpoint=self.params.get("vpc_endpoint"),
+                                                       region=self.params.get("access_region"))
+            except CertificateTakenError as exc:
+                # The documented 200 "已下载" answer (or a 4xx saying so). After a lost answer it means the lost one
+                # took the certificate; either way nothing is written and the recovery is a new registration.
+                extra = {"error": exc.error.to_dict()} if exc.error is not None else {}
+                self.fail(lost_message(name, dest) if lost is not None else taken_message(name, dest),
+                          cluster=label, certificate_spent=True, phase=self.phase_of(uid), **extra)
+            except OutcomeUnknownError as exc:
+                lost = exc
+                cluster = self.api.get_cluster(uid)
+                if cluster is None:
+                    self.fail("Cluster %r was unregistered while its agent manifests were downloaded; nothing was "
+                              "written." % name, cluster=label, error=exc.to_dict())
+                if (cluster.get("spec") or {}).get("IsDownloadedCert") is True:
+                    # UCS handed the certificate out with the answer that was lost: it cannot be asked again.
+                    self.fail(lost_message(name, dest), cluster=label, certificate_spent=True,
+                              phase=(cluster.get("status") or {}).get("phase"), error=exc.to_dict())
+        self.fail("The download of the agent manifests of cluster %r got no answer %d times, and UCS still reports the "
+                  "certificate as not downloaded: nothing was spent and dest %s was not written. Run the task again."
+                  % (name, DOWNLOAD_ATTEMPTS, dest), cluster=label, error=lost.to_dict())
+        return None  # not reached: fail() exits
+
+    def phase_of(self, uid):
+        """The phase of the cluster, read back for a failure result (None when it cannot be read)."""
+        try:
+            cluster = self.api.get_cluster(uid)
+        except ApiError:
+            return None
+        return ((cluster or {}).get("status") or {}).get("phase")
+
     def run(self):
         dest = self.params["dest"]
         if os.path.exists(dest):
@@ -339,17 +413,11 @@ class UcsClusterAgentModule(FleetopsModule):
                       dest=dest, objects=expected, cluster=label)
             return
 
-        try:
-            body = self.api.get_cluster_accessinfo(uid, vpcendpoint=self.params.get("vpc_endpoint"),
-                                                   region=self.params.get("access_region"))
-        except CertificateTakenError as exc:
-            # The documented 200 "已下载" answer (or a 4xx saying so): nothing to write, say how to recover.
-            extra = {"error": exc.error.to_dict()} if exc.error is not None else {}
-            self.fail(taken_message(name, dest), cluster=label, certificate_spent=True, **extra)
-        except OutcomeUnknownError as exc:
-            # The request may have reached UCS (which then marked the certificate downloaded): never sent again.
-            self.fail(lost_message(name, dest), cluster=label, certificate_spent=True, error=exc.to_dict())
+        body = self.download(uid, name, dest, label)
+        self.add_secret(body if isinstance(body, str) else json.dumps(body))
         objects = manifests_from_answer(body)
+        for value in secret_values(objects):
+            self.add_secret(value)
         if objects is None:
             if is_already_downloaded(body):  # the facade already raises for it; never write a file from it
                 self.fail(taken_message(name, dest), cluster=label, certificate_spent=True)

@@ -16,7 +16,9 @@ description:
     3.2.16). When UCS refuses it with a 4xx (other than 401, 403, 429; the wording of the answer is never read)
     and O(vpc_id) and O(subnet_id) are given, the module creates the connection (C(POST .../connection), 3.2.15)
     and asks for the kubeconfig once more. A refused connection (for example because it exists already) is
-    tolerated, and the second kubeconfig answer decides.
+    tolerated, and the second kubeconfig answer decides. When the outcome of the connection create is unknown (its
+    answer lost, or a 5xx) and UCS still refuses the kubeconfig, the connection did not come into being, so it is
+    created once more and the kubeconfig asked a third time (a refused kubeconfig call mints nothing).
   - "Calls that mint a new credential: C(POST .../kubeconfig) (each answer carries a new certificate) and
     C(POST .../cert) (3.2.14, connection and kubeconfig in one call; the module does not use it). They are sent once
     and never re-sent automatically: after a lost answer the task fails and says so. A repeat run mints none while
@@ -270,6 +272,11 @@ def read_existing(path):
             "mode": os.stat(path).st_mode & 0o7777}
 
 
+# Connection creates at most: a second one only after the first one's outcome was unknown and UCS still refuses the
+# kubeconfig (so the connection did not come into being).
+CONNECTION_ATTEMPTS = 2
+
+
 def may_lack_connection(exc):
     """True when a refusal of the kubeconfig-only call may come from a fleet without a network connection.
 
@@ -327,6 +334,15 @@ class KubeconfigModule(FleetopsModule):
         expires = existing.get("expires")
         return bool(expires) and expires - utcnow() >= datetime.timedelta(days=self.params["min_valid_days"])
 
+    def register_credentials(self, body):
+        """Register the kubeconfig UCS returned (and the tokens, keys and certificates inside it) as secrets of this
+        run, whatever its shape (text, dict or the SDK's list of strings), so that no message or result echoes them."""
+        for part in (body if isinstance(body, list) else [body]):
+            self.add_secret(part)
+        config = parse_kubeconfig(body)
+        if config is not None:
+            self.add_secret(config)
+
     def mint(self, fleet_id, name):
         """``POST .../kubeconfig``: mints a credential, so it is sent once and never again by this task."""
         try:
@@ -352,23 +368,35 @@ class KubeconfigModule(FleetopsModule):
                       "its federation yet, give vpc_id and subnet_id (and connection_project_id) to create one."
                       % (name, first.full_message()), error=first.to_dict())
         project_id = self.params.get("connection_project_id") or self.params.get("project_id") or self.client.project_id
-        connection_id, attempted = None, True
+        for attempt in range(1, CONNECTION_ATTEMPTS + 1):
+            connection_id, attempted, unknown = self.connect(fleet_id, project_id)
+            try:
+                return self.mint(fleet_id, name), connection_id, attempted
+            except ApiError as exc:
+                # A refusal mints nothing. After a connection create whose outcome is unknown (its answer lost, or
+                # a 5xx), the refusal says it did not happen: it is created once more (a connection that did come
+                # into being refuses the second create, which is tolerated), and the kubeconfig asked again.
+                if unknown and may_lack_connection(exc) and attempt < CONNECTION_ATTEMPTS:
+                    continue
+                self.fail("UCS refused the kubeconfig of the fleet '%s' (%s), before and after the attempt to create "
+                          "its network connection in VPC %s." % (name, exc.full_message(), self.params["vpc_id"]),
+                          error=exc.to_dict(), first_error=first.to_dict())
+        return None  # not reached: the last attempt returns or fails
+
+    def connect(self, fleet_id, project_id):
+        """``POST .../connection``: ``(connection id or None, whether it was (maybe) created, outcome unknown)``."""
         try:
-            connection_id = self.api.create_fleet_connection(fleet_id, project_id, self.params["vpc_id"],
-                                                             self.params["subnet_id"])
+            return self.api.create_fleet_connection(fleet_id, project_id, self.params["vpc_id"],
+                                                    self.params["subnet_id"]), True, False
         except OutcomeUnknownError:
-            pass  # may exist now: the kubeconfig call below tells
+            return None, True, True  # may exist now: the kubeconfig call tells
         except ApiError as exc:
+            if exc.status is not None and exc.status >= 500:
+                return None, True, True  # a 500 to a create: it may have happened, the kubeconfig call tells
             if not may_lack_connection(exc):
                 raise
-            # Refused, for example because the connection exists already: the kubeconfig call below tells.
-            attempted = False
-        try:
-            return self.mint(fleet_id, name), connection_id, attempted
-        except ApiError as exc:
-            self.fail("UCS refused the kubeconfig of the fleet '%s' (%s), before and after the attempt to create its "
-                      "network connection in VPC %s." % (name, exc.full_message(), self.params["vpc_id"]),
-                      error=exc.to_dict(), first_error=first.to_dict())
+            # Refused, for example because the connection exists already: the kubeconfig call tells.
+            return None, False, False
 
     def run(self):
         if not HAS_YAML:
@@ -411,7 +439,7 @@ class KubeconfigModule(FleetopsModule):
                              expires_at=after["expires_at"], fleet=fleet_ref, connection_created=False, connection_id=None)
 
         body, connection_id, connection_created = self.download(fleet_id, fleet_ref["name"])
-        self.add_secret(body)  # the credentials inside never reach a message or a result
+        self.register_credentials(body)
         downloaded_at = utcnow()
         config = parse_kubeconfig(body)
         if config is None:

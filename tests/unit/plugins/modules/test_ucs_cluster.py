@@ -275,3 +275,97 @@ def test_list_entries_inherit_task_options_but_not_their_identity():
     entry = m.entry_params(task, {"name": "a", "state": None, "fleet": ""})
     assert entry["state"] == "absent" and entry["category"] == "self" and entry["fleet"] == ""
     assert entry["kubeconfig"] is None and entry["cluster_id"] is None
+
+
+# ---- answers lost more than once: the state read back decides, the write is never made twice -----------------
+
+class LossyApi(FakeApi):
+    """``plan[name]``: for each send of that call in turn, "lost" (not applied, no answer), "applied-lost" (applied,
+    no answer) or "500" (not applied); sends beyond the plan succeed."""
+
+    def __init__(self, clusters=(), plan=None):
+        super(LossyApi, self).__init__(clusters)
+        self.plan = dict((name, list(steps)) for name, steps in (plan or {}).items())
+
+    def _send(self, name, apply):
+        from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError
+        self.calls.append(name)
+        step = self.plan.get(name, []).pop(0) if self.plan.get(name) else "ok"
+        if step in ("ok", "applied-lost"):
+            apply()
+        if step in ("lost", "applied-lost"):
+            raise OutcomeUnknownError(method="POST", url="x", reason="lost")
+        if step == "500":
+            raise ApiError(status=500, code="UCS.01000006", message="Internal server error")
+
+    def find_cluster_by_name(self, name):
+        self.calls.append("find_cluster_by_name")
+        return next((c for c in self.clusters.values() if c["metadata"]["name"] == name), None)
+
+    def register_cluster(self, body):
+        cluster = registered()
+        cluster["metadata"]["name"] = body["metadata"]["name"]
+        uid = cluster["metadata"]["uid"]
+
+        def apply():
+            assert uid not in self.clusters, "registered twice"
+            self.clusters[uid] = cluster
+        self._send("register_cluster", apply)
+        return uid
+
+    def bind_cluster_policies(self, cluster_id, bindings, once=False):
+        assert once
+
+        def apply():
+            self.clusters[cluster_id]["spec"]["ruleNamespaces"] = m.rule_namespaces(bindings)
+        self._send("bind_cluster_policies", apply)
+
+    def unregister_cluster(self, cluster_id):
+        self._send("unregister_cluster", lambda: self.clusters.pop(cluster_id, None))
+        return True
+
+
+def register_task(api):
+    task = task_for(api)
+    task.annotation = "{}"  # the kubeconfig annotation an attached cluster is registered with
+    return task
+
+
+def test_a_register_whose_answers_are_lost_twice_is_found_or_sent_again_never_twice():
+    api = LossyApi(plan={"register_cluster": ["lost", "lost"]})
+    outcome = register_task(api).run()
+    assert outcome["changed"] is True and len(api.clusters) == 1
+    assert api.calls.count("register_cluster") == 3
+    # applied on the second send, whose answer is lost too: found by name, not sent a third time
+    api = LossyApi(plan={"register_cluster": ["lost", "applied-lost"]})
+    outcome = register_task(api).run()
+    assert outcome["changed"] is True and len(api.clusters) == 1 and api.calls.count("register_cluster") == 2
+
+
+def test_a_register_answered_500_is_looked_up_then_sent_again():
+    api = LossyApi(plan={"register_cluster": ["500"]})
+    assert register_task(api).run()["changed"] is True
+    assert len(api.clusters) == 1 and api.calls.count("register_cluster") == 2
+    assert api.calls == ["list_clusters", "register_cluster", "find_cluster_by_name", "register_cluster"]
+
+
+def test_bindings_whose_answers_are_lost_twice_are_read_back_again():
+    api = LossyApi([registered()], plan={"bind_cluster_policies": ["lost", "applied-lost"]})
+    outcome = task_for(api, policies=[{"policies": ["ops"], "namespaces": ["default"]}]).run()
+    assert outcome["changed"] is True
+    assert api.calls.count("bind_cluster_policies") == 2  # the effect was read back after the second lost answer
+    assert m.canonical_bindings(api.clusters[registered()["metadata"]["uid"]]["spec"]["ruleNamespaces"]) == \
+        m.canonical_bindings([{"ruleIDs": ["p-1"], "namespaces": ["default"]}])
+
+
+def test_bindings_lost_more_often_than_the_rounds_allow_are_reported():
+    api = LossyApi([registered()], plan={"bind_cluster_policies": ["lost"] * 4})
+    with pytest.raises(OutcomeUnknownError):
+        task_for(api, policies=[{"policies": ["ops"], "namespaces": ["default"]}]).run()
+    assert api.calls.count("bind_cluster_policies") == 2 * m.WRITE_ROUNDS
+
+
+def test_an_unregister_answered_500_is_settled_by_looking_the_cluster_up():
+    api = LossyApi([registered()], plan={"unregister_cluster": ["500"]})
+    assert task_for(api, state="absent").run()["changed"] is True
+    assert not api.clusters and api.calls.count("unregister_cluster") == 2

@@ -137,15 +137,53 @@ def test_manifests_are_written(fake_cloud, tmp_path, capsys):
         assert list(yaml.safe_load_all(handle)) == [DEPLOYMENT, SECRET]
 
 
-def test_a_lost_download_is_never_repeated_and_says_the_certificate_may_be_spent(fake_cloud, tmp_path, capsys):
-    script_cluster(fake_cloud, RESET)
+def script_lost_then(cloud, downloaded_after_loss, *answers):
+    """The first access-info request loses its answer; the cluster read back reports ``IsDownloadedCert``."""
+    cluster = {"metadata": {"name": "edge-1", "uid": CLUSTER_ID},
+               "spec": {"category": "attachedcluster", "type": "privatek8s", "IsDownloadedCert": False},
+               "status": {"phase": "Pending"}}
+    after = json.loads(json.dumps(cluster))
+    after["spec"]["IsDownloadedCert"] = downloaded_after_loss
+    cloud.script("GET", "/ucs/v1/clusters/" + CLUSTER_ID, reply(200, cluster), reply(200, after))
+    cloud.script("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID, RESET, *answers)
+
+
+def test_a_lost_download_is_asked_again_while_the_certificate_was_not_handed_out(fake_cloud, tmp_path, capsys):
+    script_lost_then(fake_cloud, False, reply(200, [DEPLOYMENT, SECRET]))
     dest = str(tmp_path / "agent.yaml")
-    args = dict(token="given-token", max_retries=3, endpoints={"ucs": fake_cloud.base + "/ucs"}, cluster=CLUSTER_ID, dest=dest)
-    with module_args(args):
-        with pytest.raises(SystemExit) as exc:
-            m.UcsClusterAgentModule().execute()
-    result = json.loads(capsys.readouterr().out)
-    assert exc.value.code == 1 and result["certificate_spent"] is True
+    code, result = run_agent(fake_cloud, dest, capsys)
+    assert code == 0 and result["changed"] is True and os.path.isfile(dest)
+    assert fake_cloud.count("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID) == 2
+
+
+def test_a_lost_download_that_spent_the_certificate_is_not_asked_again(fake_cloud, tmp_path, capsys):
+    script_lost_then(fake_cloud, True, reply(200, [DEPLOYMENT, SECRET]))
+    code, result = run_agent(fake_cloud, str(tmp_path / "agent.yaml"), capsys)
+    assert code == 1 and result["certificate_spent"] is True and result["phase"] == "Pending"
     assert "may be spent" in result["msg"] and "register it again" in result["msg"]
     assert fake_cloud.count("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID) == 1
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_repeat_answered_already_downloaded_means_the_lost_answer_took_it(fake_cloud, tmp_path, capsys):
+    # a deployment that reports IsDownloadedCert late: the repeat's "已下载" tells, and nothing is minted twice
+    script_lost_then(fake_cloud, False, reply(200, TAKEN))
+    code, result = run_agent(fake_cloud, str(tmp_path / "agent.yaml"), capsys)
+    assert code == 1 and result["certificate_spent"] is True
+    assert "got no answer" in result["msg"] and "register it again" in result["msg"]
+    assert fake_cloud.count("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID) == 2
+
+
+def test_downloads_that_never_get_an_answer_are_bounded_and_spend_nothing(fake_cloud, tmp_path, capsys):
+    script_lost_then(fake_cloud, False, RESET)
+    code, result = run_agent(fake_cloud, str(tmp_path / "agent.yaml"), capsys)
+    assert code == 1 and "certificate_spent" not in result
+    assert "Run the task again" in result["msg"]
+    assert fake_cloud.count("GET", "/ucs/v1/clusters/%s/accessinfo" % CLUSTER_ID) == m.DOWNLOAD_ATTEMPTS
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_keys_of_the_agent_secret_are_secrets_of_the_run():
+    values = m.secret_values([DEPLOYMENT, SECRET, {"kind": "Secret", "stringData": {"token": "plain-agent-token"}}])
+    assert "c2VjcmV0LWtleQ==" in values and "secret-key" in values and "plain-agent-token" in values
+    assert not m.secret_values([DEPLOYMENT])

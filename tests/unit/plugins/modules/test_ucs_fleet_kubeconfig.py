@@ -220,3 +220,38 @@ def test_a_lost_kubeconfig_answer_is_never_asked_again(tmp_path):
         run_module(tmp_path, api, vpc_id="vpc", subnet_id="sub")
     assert "was not asked again" in failed.value.result["msg"]
     assert api.calls.count("kubeconfig") == 1
+
+
+@pytest.mark.parametrize("shape", ["dict", "text", "sdk-list"])
+def test_the_credentials_of_a_downloaded_kubeconfig_become_secrets_of_the_run(shape):
+    import types
+    config = kubeconfig(cert_data=base64.b64encode(b"-----BEGIN CERTIFICATE-----\nMIIBfleetusercert0123456789\n").decode())
+    body = {"dict": config, "text": json.dumps(config), "sdk-list": [json.dumps(config)]}[shape]
+    module = object.__new__(kc.KubeconfigModule)
+    module.module = types.SimpleNamespace(no_log_values=set())
+    module._added_secrets = []
+    module.register_credentials(body)
+    assert "secret-token-value" in module._added_secrets
+    assert "secret-token-value" in module.module.no_log_values  # AnsibleModule's own output filter knows it too
+    assert "MIIBfleetusercert0123456789" in module._added_secrets  # decoded client certificate body
+    assert "https://10.1.2.3:5443" not in module._added_secrets  # the server is no secret
+
+
+@pytest.mark.parametrize("unknown", [
+    "lost", ApiError(status=500, code="UCS.01000006", message="Internal server error")], ids=["lost", "500"])
+def test_a_connection_create_that_did_not_happen_is_sent_once_more(tmp_path, unknown):
+    from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
+    if unknown == "lost":
+        unknown = OutcomeUnknownError(method="POST", url="/connection", reason="reset")
+    api = FakeUcs([TABLE_REFUSAL, TABLE_REFUSAL, kubeconfig()], connection=[unknown, "ep-2"])
+    result = run_module(tmp_path, api, vpc_id="vpc", subnet_id="sub")
+    assert api.calls == ["resolve", "kubeconfig", "connection", "kubeconfig", "connection", "kubeconfig"]
+    assert result["changed"] and result["connection_created"] and result["connection_id"] == "ep-2"
+
+
+def test_a_refusal_after_a_connection_that_was_created_is_reported_without_a_second_create(tmp_path):
+    api = FakeUcs([TABLE_REFUSAL, TABLE_REFUSAL], connection=["ep-1"])
+    with pytest.raises(Failed) as failed:
+        run_module(tmp_path, api, vpc_id="vpc", subnet_id="sub")
+    assert "before and after" in failed.value.result["msg"]
+    assert api.calls == ["resolve", "kubeconfig", "connection", "kubeconfig"]
