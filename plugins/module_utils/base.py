@@ -63,6 +63,16 @@ AUTH_ARGUMENT_SPEC = dict(
     token_cache_dir=dict(type="path", default="~/.cache/fleetops/tokens", no_log=False, fallback=(env_fallback, ["HW_TOKEN_CACHE_DIR"])),
 )
 
+# How many times a write whose answer may be lost is sent at most, each time only after the state read back showed
+# that it did not take effect (``confirmed_write``, ``create_or_find``).
+MAX_SENDS = 4
+
+
+def may_hide_a_write(exc):
+    """Whether a failed write may have taken effect all the same: a lost answer, no answer at all, or a 5xx."""
+    return isinstance(exc, OutcomeUnknownError) or exc.status is None or exc.status >= 500
+
+
 # Options whose values are secrets (removed from every result and message).
 SECRET_OPTIONS = ("secret_key", "security_token", "password", "token")
 REDACTED = "********"
@@ -352,55 +362,56 @@ class FleetopsModule(object):
         """Run a write that is not a create, and decide from the state (not from the answer) whether it took effect.
 
         ``send()`` makes the call (with ``create=True`` on the client, so the transport never re-sends it blindly);
-        ``applied()`` reads the state back and returns True when the write's effect is there. When ``send`` fails
-        (an answer that may be lost, or a refusal that may come from an earlier attempt that did apply), the state
-        is read back: if the effect is there the write counts as done (``changed: true``, no error); if not and
-        the answer may have been lost, it is sent once more when ``resend`` is True (never for writes that mint a
-        credential: pass ``resend=False``); otherwise the original error is raised.
+        ``applied()`` reads the state back and returns True when the write's effect is there. Whenever ``send``
+        fails (an answer that may be lost, or a refusal that may come from an earlier attempt that did apply), the
+        state is read back: if the effect is there the write counts as done (``changed: true``, no error); if not
+        and the answer may have been lost, it is sent again, up to ``MAX_SENDS`` sends in all, when ``resend`` is
+        True (never for writes that mint a credential: pass ``resend=False``); otherwise the error is raised.
         Returns ``send()``'s result, or None when the effect was found by reading back.
         """
-        try:
-            return send()
-        except ApiError as exc:
-            maybe_lost = isinstance(exc, OutcomeUnknownError) or exc.status is None or exc.status >= 500
+        sends = MAX_SENDS if resend else 1
+        for attempt in range(1, sends + 1):
             try:
-                done = applied()
-            except ApiError:
-                raise exc
-            if done:
-                return None
-            if maybe_lost and resend:
                 return send()
-            raise
+            except ApiError as exc:
+                try:
+                    done = applied()
+                except ApiError:
+                    raise exc
+                if done:
+                    return None
+                if not may_hide_a_write(exc) or attempt == sends:
+                    raise
+        return None  # not reached: the last attempt returns or raises
 
     @staticmethod
     def create_or_find(send, find):
-        """Create a resource whose name is unique in the account, surviving one lost answer.
+        """Create a resource whose name is unique in the account, surviving lost answers.
 
         ``send()`` makes the create call (``create=True``: never re-sent by the transport); ``find()`` looks the
-        resource up by its name and returns it or None. After an answer that may be lost, the name decides: found
-        means the create happened; absent means it did not, so it is sent once more (the name is unique, so a
-        create that did happen after all is refused as a duplicate, never made twice). Returns
-        ``(send_result, None)`` or ``(None, found)``; raises the last error when neither answer nor name shows it.
+        resource up by its name and returns it or None. After an answer that may be lost (no answer, or a 5xx: a
+        gateway may have forwarded the create), the name decides: found means the create happened; absent means it
+        did not, so it is sent again, up to ``MAX_SENDS`` sends in all (the name is unique, so a create that did
+        happen after all is refused as a duplicate, never made twice). A refusal of the first send is final.
+        Returns ``(send_result, None)`` or ``(None, found)``; raises the last error when neither answer nor name
+        shows it.
         """
-        for attempt in (1, 2):
+        for attempt in range(1, MAX_SENDS + 1):
             try:
                 return send(), None
-            except OutcomeUnknownError:
-                found = find()
+            except ApiError as exc:
+                if attempt == 1 and not may_hide_a_write(exc):
+                    raise
+                # a later refusal may come from an earlier send that took the name after all
+                try:
+                    found = find()
+                except ApiError:
+                    raise exc
                 if found is not None:
                     return None, found
-                if attempt == 2:
+                if not may_hide_a_write(exc) or attempt == MAX_SENDS:
                     raise
-            except ApiError:
-                if attempt == 1:
-                    raise
-                # the second create was refused: an earlier one may have taken the name after all
-                found = find()
-                if found is not None:
-                    return None, found
-                raise
-        return None, None  # not reached: the second attempt returns or raises
+        return None, None  # not reached: the last attempt returns or raises
 
     # -- idempotency helpers -------------------------------------------------------------------------------
     @staticmethod

@@ -757,10 +757,10 @@ class UcsApi(object):
         body = {"ruleIDNamespaces": normalize_bindings(bindings)}
         return self._call("PUT", _fleet_path(fleet_id, "associatedrules"), json_body=body, create=once).body
 
-    def update_fleet_zones(self, fleet_id, dns_suffix):
-        """``PUT /v1/clustergroups/{id}/associatedzones`` with ``{dnsSuffix}``."""
+    def update_fleet_zones(self, fleet_id, dns_suffix, once=False):
+        """``PUT /v1/clustergroups/{id}/associatedzones`` with ``{dnsSuffix}`` (``once`` as above)."""
         body = {"dnsSuffix": list(dns_suffix)}
-        return self._call("PUT", _fleet_path(fleet_id, "associatedzones"), json_body=body).body
+        return self._call("PUT", _fleet_path(fleet_id, "associatedzones"), json_body=body, create=once).body
 
     # ---- federation -------------------------------------------------------------------------------
 

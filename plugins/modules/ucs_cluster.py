@@ -764,17 +764,6 @@ def phase_of(cluster):
     return ((cluster or {}).get("status") or {}).get("phase")
 
 
-# How many times a write whose answer was lost is settled (read back, then sent again when its effect is not there).
-# Each round is one ``create_or_find`` / ``confirmed_write`` (up to two sends), so a write is sent at most four times,
-# and only while the state read back shows it did not take effect.
-WRITE_ROUNDS = 2
-
-
-def maybe_lost(exc):
-    """Whether an error may hide a write that took effect: a lost answer, no answer at all, or a 5xx."""
-    return isinstance(exc, OutcomeUnknownError) or exc.status is None or exc.status >= 500
-
-
 def transient(exc):
     """Whether a read error is worth reading again within a wait's time budget (throttling, 5xx, no answer)."""
     return exc.status is None or exc.status == 429 or exc.status >= 500
@@ -981,7 +970,7 @@ class ClusterTask(object):
             if not self.check_mode:
                 # Activation (3.1.7) only lets the cluster reconnect; repeating it is harmless, so after a lost
                 # answer it is sent once more. It never hands out the agent certificate again.
-                self.settled_write(lambda: self.api.activate_cluster(cluster_id, once=True), lambda: False)
+                self.module.confirmed_write(lambda: self.api.activate_cluster(cluster_id, once=True), lambda: False)
                 after = None
         return {"changed": changed, "before": current, "after": after, "cluster_id": cluster_id}
 
@@ -1007,7 +996,7 @@ class ClusterTask(object):
             if bindings:
                 predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, predicted["metadata"]["uid"], predicted
-        cluster_id, found = self.settled_create(lambda: self.api.register_cluster(body),
+        cluster_id, found = self.module.create_or_find(lambda: self.api.register_cluster(body),
                                                 lambda: self.api.find_cluster_by_name(params["name"]))
         if found is not None:
             cluster_id = found["metadata"]["uid"]
@@ -1048,62 +1037,24 @@ class ClusterTask(object):
                 predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, cluster_id, predicted
         if location:  # {kind, apiVersion, spec: {country, city}}: no kubeconfig needed for a location change
-            self.settled_write(lambda: self.api.update_cluster(cluster_id, {"spec": location}),
+            self.module.confirmed_write(lambda: self.api.update_cluster(cluster_id, {"spec": location}),
                                lambda: self.has_location(cluster_id, location))
         if kubeconfig:
             # The annotation is normally not reported back, so its update cannot be confirmed by reading; the PUT
             # sets a value, so sending it again after a lost answer is harmless.
-            self.settled_write(
+            self.module.confirmed_write(
                 lambda: self.api.update_cluster(cluster_id, {"metadata": {"annotations": {"kubeconfig": self.annotation}}}),
                 lambda: False)
         if move_fleet:
             if current_fleet:
                 self.leave(cluster_id)
             if fleet_id:
-                self.settled_write(
+                self.module.confirmed_write(
                     lambda: self.api.join_fleet(cluster_id, fleet_id, once=True),
                     lambda: self.fleet_of(cluster_id) == fleet_id)
         if rebind:
             self.bind(cluster_id, bindings)
         return True, cluster_id, None
-
-    def settled_create(self, send, find):
-        """``create_or_find``, settled again (find, then send) while answers are lost, up to ``WRITE_ROUNDS`` rounds.
-
-        ``create_or_find`` alone gives up after two lost answers in a row, and takes a 5xx on the first send as final
-        although the register may have been applied; the name is unique, so finding it is the proof either way.
-        """
-        for round_ in range(1, WRITE_ROUNDS + 1):
-            try:
-                return self.module.create_or_find(send, find)
-            except ApiError as exc:
-                if not maybe_lost(exc) or round_ == WRITE_ROUNDS:
-                    raise
-                found = find()
-                if found is not None:
-                    return None, found
-        return None, None  # not reached: the last round returns or raises
-
-    def settled_write(self, send, applied):
-        """``confirmed_write``, settled again (read back, then send) while answers are lost, up to ``WRITE_ROUNDS``.
-
-        ``confirmed_write`` reads back after the first failure only; when the one re-send loses its answer too, the
-        state is read once more here before the write is sent again or reported.
-        """
-        for round_ in range(1, WRITE_ROUNDS + 1):
-            try:
-                return self.module.confirmed_write(send, applied)
-            except ApiError as exc:
-                # read back whatever the error: a refusal of the re-send may come from the lost first send
-                try:
-                    done = applied()
-                except ApiError:
-                    raise exc
-                if done:
-                    return None
-                if not maybe_lost(exc) or round_ == WRITE_ROUNDS:
-                    raise
-        return None  # not reached: the last round returns or raises
 
     def fleet_of(self, cluster_id):
         cluster = self.api.get_cluster(cluster_id)
@@ -1115,7 +1066,7 @@ class ClusterTask(object):
         return all(spec.get(key) == value for key, value in location.items())
 
     def leave(self, cluster_id):
-        self.settled_write(lambda: self.api.unjoin_fleet(cluster_id, once=True),
+        self.module.confirmed_write(lambda: self.api.unjoin_fleet(cluster_id, once=True),
                            lambda: self.fleet_of(cluster_id) == "")
 
     def bind(self, cluster_id, bindings):
@@ -1123,7 +1074,7 @@ class ClusterTask(object):
             cluster = self.api.get_cluster(cluster_id)
             reported = ((cluster or {}).get("spec") or {}).get("ruleNamespaces") or []
             return canonical_bindings(reported) == canonical_bindings(bindings)
-        self.settled_write(lambda: self.api.bind_cluster_policies(cluster_id, bindings, once=True), applied)
+        self.module.confirmed_write(lambda: self.api.bind_cluster_policies(cluster_id, bindings, once=True), applied)
 
     def absent(self, current):
         """Unregister; a cluster that is already gone (or whose fleet is gone) is not an error."""
@@ -1139,7 +1090,7 @@ class ClusterTask(object):
                     if exc.status is None or exc.status >= 500:
                         raise
             # A lost answer (or a 5xx) is settled by looking the cluster up: gone means unregistered.
-            self.settled_write(lambda: self.api.unregister_cluster(cluster_id),
+            self.module.confirmed_write(lambda: self.api.unregister_cluster(cluster_id),
                                lambda: self.api.get_cluster(cluster_id) is None)
         return {"changed": True, "before": current, "after": None, "cluster_id": cluster_id}
 

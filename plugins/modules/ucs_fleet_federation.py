@@ -504,7 +504,8 @@ class FederationModule(FleetopsModule):
                 fleet = self.api.get_fleet(fleet_id) or fleet
                 job = self.api.get_federation_progress(fleet_id)
         if self.dns_change(fleet):
-            self.api.update_fleet_zones(fleet_id, self.params["dns_suffix"])
+            self.confirmed_write(lambda: self.api.update_fleet_zones(fleet_id, self.params["dns_suffix"], once=True),
+                                 lambda: not self.dns_change(self.api.get_fleet(fleet_id) or fleet))
             changed = True
             fleet = self.api.get_fleet(fleet_id) or fleet
         after = federation_view(fleet, job)

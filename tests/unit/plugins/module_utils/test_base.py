@@ -10,7 +10,7 @@ import json
 import pytest
 
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.base import AUTH_ARGUMENT_SPEC, FleetopsModule, scrub
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import AUTH_ARGUMENT_SPEC, MAX_SENDS, FleetopsModule, scrub
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError
 from ansible_collections.fleetops.cloud.tests.unit.conftest import module_args, reply
 
@@ -328,6 +328,21 @@ def test_confirmed_write_lost_and_not_applied_is_sent_once_more():
     assert writes.sent == 2
 
 
+def test_confirmed_write_reads_back_after_every_lost_answer_up_to_max_sends():
+    reads = []
+    writes = _Writes(*([LOST] * MAX_SENDS + ["never"]))
+    with pytest.raises(OutcomeUnknownError):
+        _module().confirmed_write(writes.send, lambda: reads.append(1))
+    assert writes.sent == MAX_SENDS and len(reads) == MAX_SENDS
+
+
+def test_confirmed_write_found_applied_after_the_second_lost_answer():
+    applied = iter([False, True])
+    writes = _Writes(LOST, ApiError(status=502, method="PUT"), "never")
+    assert _module().confirmed_write(writes.send, lambda: next(applied)) is None
+    assert writes.sent == 2
+
+
 def test_confirmed_write_that_mints_a_credential_is_never_resent():
     writes = _Writes(LOST, "second credential")
     with pytest.raises(OutcomeUnknownError):
@@ -381,11 +396,35 @@ def test_create_or_find_lost_and_absent_is_sent_once_more():
     assert writes.sent == 2
 
 
-def test_create_or_find_gives_up_after_two_lost_answers():
-    writes = _Writes(LOST, LOST, "never")
+def test_create_or_find_gives_up_after_max_sends_lost_answers():
+    writes = _Writes(*([LOST] * MAX_SENDS + ["never"]))
+    finds = []
     with pytest.raises(OutcomeUnknownError):
-        _module().create_or_find(writes.send, lambda: None)
-    assert writes.sent == 2
+        _module().create_or_find(writes.send, lambda: finds.append(1))
+    assert writes.sent == MAX_SENDS and len(finds) == MAX_SENDS
+
+
+@pytest.mark.parametrize("error", [ApiError(status=500, method="POST"), ApiError(status=502, method="POST"),
+                                   ApiError(status=None, code="ConnectionError", method="POST")],
+                         ids=["500", "502", "connection"])
+def test_create_or_find_5xx_is_looked_up_then_sent_again(error):
+    writes = _Writes(error, LOST, "third-id")
+    assert _module().create_or_find(writes.send, lambda: None) == ("third-id", None)
+    assert writes.sent == 3
+
+
+def test_create_or_find_5xx_that_created_is_found():
+    writes = _Writes(ApiError(status=500, method="POST"), "never")
+    assert _module().create_or_find(writes.send, lambda: {"name": "f1"}) == (None, {"name": "f1"})
+    assert writes.sent == 1
+
+
+def test_create_or_find_read_back_failure_raises_the_create_error():
+    def broken():
+        raise ApiError(status=503, method="GET")
+
+    with pytest.raises(OutcomeUnknownError):
+        _module().create_or_find(_Writes(LOST).send, broken)
 
 
 def test_create_or_find_second_refusal_means_the_first_went_through():

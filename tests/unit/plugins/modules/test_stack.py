@@ -9,6 +9,7 @@ import copy
 
 import pytest
 
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import MAX_SENDS
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.modules import stack as stack_module
 from ansible_collections.fleetops.cloud.plugins.modules.stack_info import matches
@@ -267,10 +268,11 @@ def test_a_lost_delete_answer_is_read_back_not_resent():
     assert len(api.writes) == 1 and api.reads == ["stack"]
 
 
-def test_a_lost_update_answer_that_did_not_apply_is_sent_once_more_then_raises():
+def test_a_lost_update_answer_that_did_not_apply_is_sent_again_then_raises():
     api = LostAnswerApi(copy.deepcopy(STORED))  # the update did not start
     module = make_module(api, wait=False)
     with pytest.raises(OutcomeUnknownError):
         module.confirmed_write(lambda: api.update_stack("s", STORED["id"], {}),
                                lambda: module._operation_started(copy.deepcopy(STORED), stack_module.UPDATE_ACTIONS))
-    assert len(api.writes) == 2  # one re-send, decided from the state read back, never blind
+    # re-sent only after each read back showed it did not start, never blind, and bounded
+    assert len(api.writes) == MAX_SENDS

@@ -10,6 +10,7 @@ import types
 
 import pytest
 
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import MAX_SENDS
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.modules import ucs_cluster as m
 
@@ -362,7 +363,7 @@ def test_bindings_lost_more_often_than_the_rounds_allow_are_reported():
     api = LossyApi([registered()], plan={"bind_cluster_policies": ["lost"] * 4})
     with pytest.raises(OutcomeUnknownError):
         task_for(api, policies=[{"policies": ["ops"], "namespaces": ["default"]}]).run()
-    assert api.calls.count("bind_cluster_policies") == 2 * m.WRITE_ROUNDS
+    assert api.calls.count("bind_cluster_policies") == MAX_SENDS
 
 
 def test_an_unregister_answered_500_is_settled_by_looking_the_cluster_up():

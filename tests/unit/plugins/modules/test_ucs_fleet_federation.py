@@ -149,7 +149,7 @@ class FakeApi(object):
         self.calls.append("disable")
         return True
 
-    def update_fleet_zones(self, fleet_id, dns):
+    def update_fleet_zones(self, fleet_id, dns, once=False):
         self.calls.append("zones")
 
 
@@ -335,3 +335,24 @@ def test_check_mode_with_a_predicted_fleet_predicts_the_federation(clock):
     result = run(api, check=True, fleet="(predicted) fleet f", dns_suffix=["a.example.com"])
     assert result["changed"] is True and result["federation"]["enabled"] is True
     assert api.calls == []
+
+
+def test_a_dns_suffix_update_answered_500_that_applied_is_a_change_not_an_error(clock):
+    zones = {"dns": []}
+
+    def fleet(t):
+        obj = fleet_obj(FED_NEW)
+        obj["spec"]["dnsSuffix"] = list(zones["dns"])
+        return obj
+
+    api = FakeApi(clock, fleet, job=lambda t: a_job("Success"))
+
+    def update(fleet_id, dns, once=False):
+        assert once is True  # never re-sent blindly by the transport
+        api.calls.append("zones")
+        zones["dns"] = list(dns)
+        raise ApiError(status=500, code="UCS.00000001", method="PUT", message="internal error")
+
+    api.update_fleet_zones = update
+    result = run(api, dns_suffix=["apps.example.com"])
+    assert result["changed"] is True and api.calls.count("zones") == 1
