@@ -129,6 +129,16 @@ def _parse_kubeconfig(value):
     return doc
 
 
+def decoded_secret_forms(value):
+    """The forms a base64 secret ``value`` also travels in: decoded, and a decoded PEM body's lines without their
+    armour. ``[]`` when ``value`` is not base64 of UTF-8 text."""
+    try:
+        decoded = base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, ValueError):
+        return []
+    return [decoded] + [line for line in decoded.splitlines() if len(line) >= 16 and not line.startswith("-----")]
+
+
 def kubeconfig_secrets(value):
     """The secret values inside a kubeconfig (text or dict): tokens, passwords, client keys and certificates,
     auth-provider and exec credentials, each also base64-decoded when it is ``*-data``. ``[]`` for non-kubeconfigs."""
@@ -150,13 +160,7 @@ def kubeconfig_secrets(value):
             for leaf in _string_leaves(item):
                 found.append(leaf)
                 if key.endswith("-data"):
-                    try:
-                        decoded = base64.b64decode(leaf, validate=True).decode("utf-8")
-                    except (binascii.Error, ValueError):
-                        continue
-                    found.append(decoded)
-                    # a PEM body also travels without its armour lines
-                    found.extend(line for line in decoded.splitlines() if len(line) >= 16 and not line.startswith("-----"))
+                    found.extend(decoded_secret_forms(leaf))
     return [item for item in found if isinstance(item, str) and len(item.strip()) >= 6]
 
 

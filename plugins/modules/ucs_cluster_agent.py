@@ -172,8 +172,6 @@ diff:
   type: dict
 '''
 
-import base64
-import binascii
 import json
 import os
 import tempfile
@@ -186,7 +184,7 @@ except ImportError:  # PyYAML comes with ansible-core; without it the documents 
     HAS_YAML = False
     PARSE_ERRORS = (ValueError,)
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule, decoded_secret_forms
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     CertificateTakenError, UcsApi, UcsNotFoundError, is_already_downloaded)
@@ -258,13 +256,7 @@ def secret_values(objects):
                     continue
                 found.append(value)
                 if key == "data":
-                    try:
-                        decoded = base64.b64decode(value, validate=True).decode("utf-8")
-                    except (binascii.Error, ValueError):
-                        continue
-                    found.append(decoded)
-                    # a PEM body also travels without its armour lines
-                    found.extend(line for line in decoded.splitlines() if len(line) >= 16 and not line.startswith("-----"))
+                    found.extend(decoded_secret_forms(value))
     return found
 
 
