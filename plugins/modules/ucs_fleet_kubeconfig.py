@@ -83,6 +83,13 @@ options:
       - Download a new kubeconfig even when O(dest) is still valid.
     type: bool
     default: false
+  federation_id:
+    description:
+      - The fleet's current federation id (its C(spec.federationId), as M(fleetops.cloud.ucs_fleet_info) and
+        M(fleetops.cloud.ucs_fleet_federation) return it). An existing O(dest) written for another federation (the
+        federation was disabled and enabled again since) is then not reused but replaced, without a read of the fleet.
+      - Without it an existing O(dest) of the fleet is reused whichever federation it was written for (no call at all).
+    type: str
 '''
 
 EXAMPLES = r'''
@@ -269,6 +276,7 @@ def read_existing(path):
     expiry = certificate_expiry(user) or parse_iso(marker.get("expires_at"))
     return {"readable": True, "server": server, "context": context, "expires": expiry,
             "fleet_id": marker.get("fleet_id"), "fleet_name": marker.get("fleet_name"),
+            "federation_id": marker.get("federation_id"),
             "mode": os.stat(path).st_mode & 0o7777}
 
 
@@ -314,6 +322,7 @@ class KubeconfigModule(FleetopsModule):
             subnet_id=dict(type="str"),
             min_valid_days=dict(type="int", default=1),
             force=dict(type="bool", default=False),
+            federation_id=dict(type="str"),
         )
         super(KubeconfigModule, self).__init__(argument_spec=argument_spec, supports_check_mode=True,
                                                required_together=[["vpc_id", "subnet_id"]])
@@ -330,6 +339,8 @@ class KubeconfigModule(FleetopsModule):
         if not existing or not existing.get("readable") or self.params["force"]:
             return False
         if self.params["fleet"] not in (existing.get("fleet_id"), existing.get("fleet_name")):
+            return False
+        if self.params.get("federation_id") and existing.get("federation_id") != self.params["federation_id"]:
             return False
         expires = existing.get("expires")
         return bool(expires) and expires - utcnow() >= datetime.timedelta(days=self.params["min_valid_days"])
@@ -448,7 +459,9 @@ class KubeconfigModule(FleetopsModule):
         expires = certificate_expiry(user) or (downloaded_at + datetime.timedelta(days=self.params["duration"]))
         config["extensions"] = [e for e in config.get("extensions") or [] if not (isinstance(e, dict) and e.get("name") == MARKER)]
         config["extensions"].append({"name": MARKER, "extension": {
-            "fleet_id": fleet_id, "fleet_name": fleet_ref["name"], "expires_at": iso(expires),
+            "fleet_id": fleet_id, "fleet_name": fleet_ref["name"],
+            "federation_id": (fleet.get("spec") or {}).get("federationId") or self.params.get("federation_id"),
+            "expires_at": iso(expires),
             "downloaded_at": iso(downloaded_at), "duration_days": self.params["duration"]}})
         try:
             write_atomically(dest, yaml.safe_dump(config, default_flow_style=False, sort_keys=False))
