@@ -438,18 +438,20 @@ class CloudClient(object):
         return self._request("iam", AKSK if method == AKSK else None, "GET", path, query, None, headers, False)
 
     # -- calls -----------------------------------------------------------------------------------------
-    def call(self, service, method, path, query=None, json=None, data=None, files=None, headers=None, create=False):
+    def call(self, service, method, path, query=None, json=None, data=None, files=None, headers=None, create=False,
+             read=False):
         """Call ``service`` and return an ``ApiResponse`` for a 2xx answer.
 
         ``query``: dict or list of pairs (None values dropped, booleans as true/false, list values repeated);
         ``json``: a body serialised as JSON; ``data``/``files``: form or multipart body (as in requests);
         ``headers``: extra headers; ``create=True``: a non-idempotent write, never re-sent once it may have
-        reached the server (``OutcomeUnknownError``).
+        reached the server (``OutcomeUnknownError``); ``read=True``: a call with a body that changes nothing (Heat's
+        template validation and update preview), retried like a GET and not counted as a write.
         A 401 with a password token drops the cached token, gets a new one and retries once.
         An ``ApiError`` raised here carries an ``outcome_note`` (see ``outcome_note``).
         """
         try:
-            return self._call(service, method, path, query, json, data, files, headers, create)
+            return self._call(service, method, path, query, json, data, files, headers, create, read)
         except ApiError as error:
             if error.outcome_note is None:
                 error.outcome_note = self.outcome_note(error)
@@ -480,7 +482,7 @@ class CloudClient(object):
             return "Nothing was changed: every write was refused."
         return "Nothing was changed: no write had been sent."
 
-    def _call(self, service, method, path, query, json, data, files, headers, create):
+    def _call(self, service, method, path, query, json, data, files, headers, create, read=False):
         self._check_service(service)
         kind = self.auth_method(service)
         if "{project_id}" in path:
@@ -498,20 +500,20 @@ class CloudClient(object):
                 extra.setdefault("X-Project-Id", self.project_id_for(service))
             if self.creds.security_token:
                 extra["X-Security-Token"] = self.creds.security_token
-            return self._request(service, AKSK, method, path, query, body, extra, create)
+            return self._request(service, AKSK, method, path, query, body, extra, create, read)
         if kind == TOKEN:
             extra["X-Auth-Token"] = self.creds.token
-            return self._request(service, None, method, path, query, body, extra, create)
+            return self._request(service, None, method, path, query, body, extra, create, read)
         entry = self._password_entry(service)
         extra["X-Auth-Token"] = entry["token"]
         try:
-            return self._request(service, None, method, path, query, body, extra, create)
+            return self._request(service, None, method, path, query, body, extra, create, read)
         except ApiError as error:
             if error.status != 401:
                 raise
         self._invalidate_password_entry(service)
         extra["X-Auth-Token"] = self._password_entry(service)["token"]
-        return self._request(service, None, method, path, query, body, extra, create)
+        return self._request(service, None, method, path, query, body, extra, create, read)
 
     @staticmethod
     def _encode_body(json, data, files):
@@ -534,7 +536,7 @@ class CloudClient(object):
             return data, None
         return None, "application/json"
 
-    def _request(self, service, kind, method, path, query, body, headers, create):
+    def _request(self, service, kind, method, path, query, body, headers, create, read=False):
         """Send one logical request (retries inside the transport) and map the answer."""
         base = self.endpoint(service)
         parts = urlsplit(base)
@@ -562,9 +564,9 @@ class CloudClient(object):
                                        query, headers, body)
             return url, signed, body
 
-        write = method.upper() in WRITE_METHODS
+        write = method.upper() in WRITE_METHODS and not read
         try:
-            response = self.transport.send(method.upper(), prepare, create=create)
+            response = self.transport.send(method.upper(), prepare, create=create, read=read)
         except ApiError as error:
             if write:
                 self._record_write(error)

@@ -537,7 +537,7 @@ class HeatApi(object):
 
     def validate(self, payload):
         """POST /validate: ``{Description, Parameters, ParameterGroups, Environment}``; ApiError 400 if invalid."""
-        return self._call("POST", "/validate", json=payload).body or {}
+        return self._call("POST", "/validate", json=payload, read=True).body or {}
 
     def create_stack(self, payload):
         """POST /stacks (non-idempotent: may raise OutcomeUnknownError): ``{id, links}``."""
@@ -553,7 +553,7 @@ class HeatApi(object):
         """PUT /stacks/{name}/{id}/preview: ``{added, updated, replaced, deleted, unchanged}`` resource lists, or
         None when the service does not offer the call (404/405/501)."""
         try:
-            body = self._call("PUT", self._stack_path(name, stack_id, "/preview"), json=payload).body
+            body = self._call("PUT", self._stack_path(name, stack_id, "/preview"), json=payload, read=True).body
         except ApiError as exc:
             if exc.status in (404, 405, 501):
                 return None

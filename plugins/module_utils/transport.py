@@ -243,13 +243,14 @@ class Transport(object):
         ceiling = min(self.backoff_cap, self.backoff_base * (2 ** (attempt - 1)))
         return random.uniform(ceiling / 2.0, ceiling)
 
-    def send(self, method, prepare, create=False, safe_url=None):
+    def send(self, method, prepare, create=False, safe_url=None, read=False):
         """Send a request, retrying as described in the module docstring.
 
         ``prepare(attempt)`` returns ``(url, headers, body)`` for each attempt, so signatures are fresh.
         Returns the final ``requests.Response`` (possibly a retryable status after the retries ran out).
         Raises ``ApiError`` (status None) for a connection failure after the retries, and
-        ``OutcomeUnknownError`` when a ``create`` request may have reached the server.
+        ``OutcomeUnknownError`` when a ``create`` request may have reached the server. ``read=True``: a POST or PUT
+        that changes nothing (a validation, a preview) is retried like a GET, on 500 too.
         Sets ``last_reached`` and ``last_maybe_applied`` (see ``__init__``) for the caller's error messages.
         """
         started = time.monotonic()
@@ -288,7 +289,7 @@ class Transport(object):
             self.last_reached = True
             if response.status_code in UNKNOWN_OUTCOME_STATUSES:
                 self.last_maybe_applied = True
-            retry_statuses = READ_RETRY_STATUSES if method.upper() in READ_METHODS else RETRY_STATUSES
+            retry_statuses = READ_RETRY_STATUSES if read or method.upper() in READ_METHODS else RETRY_STATUSES
             if response.status_code not in retry_statuses:
                 return response
             if create and response.status_code in MAYBE_APPLIED_STATUSES:

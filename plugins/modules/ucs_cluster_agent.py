@@ -18,8 +18,8 @@ description:
     checks that the directory of O(dest) is writable before it downloads;
     writes O(dest) atomically with mode C(0600);
     never lets the transport repeat the download; after an answer that was lost it reads the cluster back, and only
-    while UCS reports the certificate as not downloaded (C(IsDownloadedCert) false) does it ask once more (at most
-    three requests in all). A repeat cannot hand out a second certificate: UCS answers it with C(已下载).
+    while UCS reports the certificate as not downloaded (C(IsDownloadedCert) false) does it ask again (at most
+    four requests in all). A repeat cannot hand out a second certificate: UCS answers it with C(已下载).
     The manifests (and the keys of the Secret inside them) are secrets of the run: no message or result shows them."
   - "Recovery (UCS API reference, section 3.1.6: the certificate can be downloaded once): when the certificate was
     spent without a file (taken elsewhere, an answer lost after UCS handed it out, a crash before the file was
@@ -184,13 +184,14 @@ except ImportError:  # PyYAML comes with ansible-core; without it the documents 
     HAS_YAML = False
     PARSE_ERRORS = (ValueError,)
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule, decoded_secret_forms
+from ansible_collections.fleetops.cloud.plugins.module_utils.base import MAX_SENDS, FleetopsModule, decoded_secret_forms
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     CertificateTakenError, UcsApi, UcsNotFoundError, is_already_downloaded)
 
-# Requests of the access info at most, each sent only after reading back that the certificate was not handed out.
-DOWNLOAD_ATTEMPTS = 3
+# Requests of the access info at most (the bound of every write whose answer may be lost), each sent only after
+# reading back that the certificate was not handed out.
+DOWNLOAD_ATTEMPTS = MAX_SENDS
 
 
 RECOVERY = ("UCS hands the agent certificate out once per registration (API reference, section 3.1.6); the only way "

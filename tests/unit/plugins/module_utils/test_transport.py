@@ -210,6 +210,17 @@ def test_500_is_not_retried_for_idempotent_writes(fake_cloud):
     assert "may or may not have been applied" in info.value.full_message()
 
 
+def test_a_post_that_changes_nothing_is_retried_like_a_read(fake_cloud):
+    """Heat's POST /validate (and the update preview) change nothing: a 500 is retried, and no write is counted."""
+    sleeps = Sleeps()
+    fake_cloud.script("POST", "/ucs/v1/validate", reply(500, {"error_code": "X.500", "error_msg": "boom"}),
+                      reply(503, ""), reply(200, {"Parameters": {}}))
+    client = _client(fake_cloud, sleeps)
+    assert client.call("ucs", "POST", "/v1/validate", json={}, read=True).body == {"Parameters": {}}
+    assert fake_cloud.count("POST") == 3 and len(sleeps.calls) == 2
+    assert client.writes_sent == 0 and client.writes_unknown == 0
+
+
 def test_timeout_is_sent_on_every_call(fake_cloud):
     client = _client(fake_cloud, api_timeout=7)
     seen = []
