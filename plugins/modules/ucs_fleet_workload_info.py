@@ -7,7 +7,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 module: ucs_fleet_workload_info
 short_description: Report (and wait for) the propagation of workloads through the Karmada API of a UCS fleet
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads the C(ResourceBinding) objects of the fleet's Karmada API (C(work.karmada.io/v1alpha2)) for the given
     resource templates and reports, per member cluster, whether Karmada scheduled them there, applied them and finds

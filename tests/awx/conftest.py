@@ -46,12 +46,18 @@ def installed(tmp_path_factory, tarball):
 
 @pytest.fixture(scope="session")
 def module_names():
-    """The modules of the collection, as listed in meta/runtime.yml (the action group)."""
-    with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
-        runtime = yaml.safe_load(handle)
-    names = runtime["action_groups"]["cloud"]
-    assert names, "meta/runtime.yml lists no module"
+    """The modules of the collection (plugins/modules)."""
+    names = sorted(n[:-3] for n in os.listdir(os.path.join(ROOT, "plugins", "modules"))
+                   if n.endswith(".py") and not n.startswith("_"))
+    assert names, "plugins/modules holds no module"
     return names
+
+
+@pytest.fixture(scope="session")
+def action_group():
+    """The modules of the action group ``fleetops.cloud.cloud`` (meta/runtime.yml)."""
+    with open(os.path.join(ROOT, "meta", "runtime.yml")) as handle:
+        return yaml.safe_load(handle)["action_groups"]["cloud"]
 
 
 @pytest.fixture(scope="module")
