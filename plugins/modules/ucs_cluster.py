@@ -546,7 +546,7 @@ import os
 import time
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.base import FleetopsModule
-from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
+from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError
 from ansible_collections.fleetops.cloud.plugins.module_utils.ucs import (
     UcsApi, canonical_bindings, is_uuid, strip_cluster_secrets,
 )
@@ -997,7 +997,7 @@ class ClusterTask(object):
                 predicted["spec"]["ruleNamespaces"] = rule_namespaces(bindings)
             return True, predicted["metadata"]["uid"], predicted
         cluster_id, found = self.module.create_or_find(lambda: self.api.register_cluster(body),
-                                                lambda: self.api.find_cluster_by_name(params["name"]))
+                                                       lambda: self.api.find_cluster_by_name(params["name"]))
         if found is not None:
             cluster_id = found["metadata"]["uid"]
         if not cluster_id:  # a lost answer, or an answer without the id: the name tells whether it was registered
@@ -1038,7 +1038,7 @@ class ClusterTask(object):
             return True, cluster_id, predicted
         if location:  # {kind, apiVersion, spec: {country, city}}: no kubeconfig needed for a location change
             self.module.confirmed_write(lambda: self.api.update_cluster(cluster_id, {"spec": location}),
-                               lambda: self.has_location(cluster_id, location))
+                                        lambda: self.has_location(cluster_id, location))
         if kubeconfig:
             # The annotation is normally not reported back, so its update cannot be confirmed by reading; the PUT
             # sets a value, so sending it again after a lost answer is harmless.
@@ -1067,7 +1067,7 @@ class ClusterTask(object):
 
     def leave(self, cluster_id):
         self.module.confirmed_write(lambda: self.api.unjoin_fleet(cluster_id, once=True),
-                           lambda: self.fleet_of(cluster_id) == "")
+                                    lambda: self.fleet_of(cluster_id) == "")
 
     def bind(self, cluster_id, bindings):
         def applied():
@@ -1091,7 +1091,7 @@ class ClusterTask(object):
                         raise
             # A lost answer (or a 5xx) is settled by looking the cluster up: gone means unregistered.
             self.module.confirmed_write(lambda: self.api.unregister_cluster(cluster_id),
-                               lambda: self.api.get_cluster(cluster_id) is None)
+                                        lambda: self.api.get_cluster(cluster_id) is None)
         return {"changed": True, "before": current, "after": None, "cluster_id": cluster_id}
 
 
