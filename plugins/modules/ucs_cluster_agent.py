@@ -332,7 +332,7 @@ class UcsClusterAgentModule(FleetopsModule):
         """The access-info answer; fails (with ``certificate_spent``) when the certificate is, or may be, spent.
 
         The transport never repeats the call. After a lost answer the cluster is read back: ``IsDownloadedCert``
-        still false means UCS did not hand the certificate out, so it is asked once more (up to
+        still false means UCS did not hand the certificate out, so it is asked again (up to
         ``DOWNLOAD_ATTEMPTS`` requests); a repeat cannot mint a second one (UCS answers it with "已下载").
         """
         lost = None
