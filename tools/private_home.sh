@@ -23,7 +23,13 @@ with open(source) as handle:
 print(match.group(1) if match else "24.2")
 PYEOF
 )
-cp "$ROOT/tools/get_pip_bootstrap.py" "$home/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+# Copied aside and renamed into place: parallel shards each write it, and a plain cp into a name another shard
+# has just created fails with "File exists".
+bootstrap="$home/.ansible/test/cache/get_pip_${pip_version//./_}.py"
+staged=$(mktemp "$bootstrap.XXXXXX")
+cp "$ROOT/tools/get_pip_bootstrap.py" "$staged"
+chmod 0644 "$staged"
+mv -f "$staged" "$bootstrap"
 key="$home/.ansible/test/id_rsa"
 if command -v ssh-keygen >/dev/null; then
   (

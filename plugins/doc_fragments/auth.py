@@ -154,8 +154,7 @@ notes:
     obtained, even when an API quotes them in an error message.
   - The token cache is not used (with a warning) when its directory is a symbolic link or belongs to another user.
 requirements:
-  - python >= 3.9
-  - requests
+  - python >= 3.9 (the standard library only; no third-party Python library)
 '''
 
     # The same options for inventory plugins, where the configuration system (not the argument spec) reads the

@@ -17,7 +17,8 @@ description:
     O(groups) and O(compose).
   - Hosts are meant to be used with a local connection (C(ansible_connection=local)); the cluster_registration role
     and the UCS modules run on the controller and talk to the cloud APIs.
-  - Such hosts must run the modules with the Python that runs C(ansible-playbook) (it has C(requests)). O(compose)
+  - Such hosts should run the modules with the Python that runs C(ansible-playbook) (interpreter discovery on a
+    local connection may pick another one, or a pyenv shim that does not work). O(compose)
     cannot see C(ansible_playbook_python); set C(ansible_python_interpreter) to V({{ ansible_playbook_python }}) in
     C(group_vars/all.yml) next to the inventory file (or with C(-e)).
   - The configuration file name must end with C(ucs.yml) or C(ucs.yaml).
@@ -27,8 +28,6 @@ extends_documentation_fragment:
   - fleetops.cloud.auth.plugin
   - constructed
   - inventory_cache
-requirements:
-  - requests
 options:
   plugin:
     description: The name of this plugin; must be V(fleetops.cloud.ucs).
@@ -72,8 +71,8 @@ keyed_groups:
     prefix: phase
 compose:
   ansible_connection: "'local'"
-# The modules then run on the controller, and must run with the Python that has `requests`, the one running
-# ansible-playbook. compose cannot see ansible_playbook_python, so set it in group_vars/all.yml next to this file:
+# The modules then run on the controller, best with the Python that runs ansible-playbook. compose cannot see
+# ansible_playbook_python, so set it in group_vars/all.yml next to this file:
 #   ansible_python_interpreter: "{{ ansible_playbook_python }}"
 
 # inventory/production.ucs.yml — only the members of one fleet, cached for an hour:

@@ -28,12 +28,11 @@ import copy
 import json
 import os
 
-from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, ConfigurationError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.waiter import WaitError, WaitTimeout, wait_for
 from ansible_collections.fleetops.cloud.plugins.module_utils.compare import differences, is_unset, normalize, pick
-from ansible_collections.fleetops.cloud.plugins.module_utils.transport import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 
 
 AUTH_ARGUMENT_SPEC = dict(
@@ -206,8 +205,6 @@ class FleetopsModule(object):
         spec = auth_argument_spec() if auth else {}
         spec.update(argument_spec or {})
         self.module = AnsibleModule(argument_spec=spec, **kwargs)
-        if not HAS_REQUESTS:
-            self.module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
         self.params = self.module.params
         self._client = None
         self.wait_history = []

@@ -44,15 +44,10 @@ from ansible_collections.fleetops.cloud.plugins.module_utils.auth import (
     entry_from_token_response,
 )
 from ansible_collections.fleetops.cloud.plugins.module_utils import signer
-from ansible_collections.fleetops.cloud.plugins.module_utils.transport import (
-    HAS_REQUESTS,
-    Transport,
-    load_requests,
-)
+from ansible_collections.fleetops.cloud.plugins.module_utils.transport import Transport
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 RERUN = "run the task again (the module compares before it writes)"
-REQUESTS_REQUIRED = "The Python library requests is required by the fleetops.cloud modules."
 
 ENDPOINT_ENV = {
     "iam": "HW_IAM_ENDPOINT",
@@ -131,6 +126,48 @@ class ApiResponse(object):
         return "ApiResponse(status=%r, request_id=%r)" % (self.status, self.request_id)
 
 
+def _pairs(fields):
+    if not fields:
+        return []
+    return list(fields.items()) if isinstance(fields, dict) else list(fields)
+
+
+def _quoted(name):
+    """A form-data name or file name as a quoted string: quotes and line breaks percent-encoded (as browsers do)."""
+    text = name.decode("utf-8") if isinstance(name, bytes) else str(name)
+    return '"%s"' % text.replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def encode_multipart(data=None, files=None):
+    """``(body, content type)`` of a multipart/form-data body (RFC 7578).
+
+    ``data``: fields, a dict or ``(name, value)`` pairs. ``files``: parts, a dict or ``(name, part)`` pairs; a part
+    is ``(file name or None, content, content type)`` where content is bytes, text or an open binary file. A part
+    without a file name is a plain field with its own content type."""
+    import uuid  # pylint: disable=import-outside-toplevel
+    boundary = uuid.uuid4().hex
+    chunks = []
+    parts = [(name, (None, value, None)) for name, value in _pairs(data)] + _pairs(files)
+    for name, part in parts:
+        filename, content, content_type = (tuple(part) + (None, None))[:3] if isinstance(part, (tuple, list)) \
+            else (None, part, None)
+        if hasattr(content, "read"):
+            content = content.read()
+        if isinstance(content, str):
+            content = content.encode("utf-8")
+        elif not isinstance(content, bytes):
+            content = str(content).encode("utf-8")
+        disposition = "form-data; name=%s" % _quoted(name)
+        if filename is not None:
+            disposition += "; filename=%s" % _quoted(filename)
+        head = "--%s\r\nContent-Disposition: %s\r\n" % (boundary, disposition)
+        if content_type:
+            head += "Content-Type: %s\r\n" % content_type
+        chunks.extend([head.encode("utf-8"), b"\r\n", content, b"\r\n"])
+    chunks.append(("--%s--\r\n" % boundary).encode("ascii"))
+    return b"".join(chunks), "multipart/form-data; boundary=%s" % boundary
+
+
 def parse_body(content, content_type=None):
     """Parse response bytes: JSON when it is JSON, else the text; None when empty."""
     if content is None:
@@ -206,10 +243,8 @@ class CloudClient(object):
     # -- configuration -------------------------------------------------------------------------------
     @property
     def transport(self):
-        """The ``Transport`` (one ``requests.Session``), created on first use."""
+        """The ``Transport`` (one pool of connections), created on first use."""
         if self._transport is None:
-            if not HAS_REQUESTS or load_requests() is None:
-                raise ConfigurationError(REQUESTS_REQUIRED)
             ca_path = self.params.get("ca_path")
             verify = ca_path if ca_path else _bool(self.params.get("validate_certs"), True)
             if ca_path and not os.path.exists(os.path.expanduser(ca_path)):
@@ -522,14 +557,7 @@ class CloudClient(object):
         if json is not None:
             return jsonlib.dumps(json).encode("utf-8"), "application/json"
         if files is not None or isinstance(data, (dict, list, tuple)):
-            requests = load_requests()
-            if requests is None:
-                raise ConfigurationError(REQUESTS_REQUIRED)
-            prepared = requests.Request("POST", "http://localhost/", data=data, files=files).prepare()
-            body = prepared.body
-            if isinstance(body, str):
-                body = body.encode("utf-8")
-            return body, prepared.headers.get("Content-Type")
+            return encode_multipart(data, files)
         if isinstance(data, str):
             return data.encode("utf-8"), None
         if isinstance(data, bytes):

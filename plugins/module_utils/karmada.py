@@ -155,7 +155,7 @@ class KarmadaApi(object):
         self.endpoint = endpoint
         self.transport = transport
         if endpoint.cert:
-            transport.session.cert = endpoint.cert
+            transport.cert = endpoint.cert
 
     def get(self, path):
         url = self.endpoint.server + path

@@ -9,7 +9,8 @@
   endpoint is ``<base>/heat/v1/<project_id>``), ``GET /auth/tokens``, ``GET /auth/domains``, ``GET /projects``;
 * scripted routes: ``cloud.script("GET", "/ucs/v1/clusters", reply(200, {...}), RESET, ...)``; each request
   consumes the next step, the last step repeats; unscripted paths answer 404 with a UCS error body;
-* ``cloud.requests``: every request received (method, path, query, headers, body);
+* ``cloud.requests``: every request received (method, path, query, headers, body, the client's port ``peer``, the
+  request line's ``target``: an absolute URL when the request came as to a proxy);
 * ``cloud.require_token = True`` makes service routes answer 401 unless ``X-Auth-Token`` is a live token;
   ``cloud.revoke_tokens()`` kills the live ones.
 """
@@ -177,7 +178,8 @@ class _Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         body = self._read_body()
         record = {"method": self.command, "path": parts.path, "raw_path": parts.path, "query": parts.query,
-                  "headers": dict(self.headers.items()), "body": body, "time": time.time()}
+                  "headers": dict(self.headers.items()), "body": body, "time": time.time(),
+                  "peer": self.client_address[1], "target": self.path}
         with cloud.lock:
             cloud.requests.append(record)
         step = cloud.next_step(self.command, parts.path)

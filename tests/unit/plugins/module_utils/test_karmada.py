@@ -201,7 +201,7 @@ class FakeTransport(object):
     def __init__(self, responses):
         self.responses = list(responses)
         self.sent = []
-        self.session = type("S", (), {})()
+        self.cert = None
 
     def send(self, method, prepare, create=False, safe_url=None):
         self.sent.append((method,) + prepare(1))

@@ -1,7 +1,8 @@
 # Copyright (c) 2026 fleetops.cloud contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""A module loads only what the path it takes needs: ``requests`` when the first call is prepared, the token cache
-only for user name and password. Each case runs in a fresh interpreter (this one has loaded everything)."""
+"""A module loads only what the path it takes needs: the HTTP and TLS libraries when the first call is sent, the
+token cache only for user name and password, ``requests`` never. Each case runs in a fresh interpreter (this one
+has loaded everything)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -16,7 +17,8 @@ import pytest
 MODULES_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))), "plugins", "modules")
 PREFIX = "ansible_collections.fleetops.cloud.plugins."
-WATCHED = ("requests", PREFIX + "module_utils.token_cache")
+HTTP = ("http.client", "ssl")
+WATCHED = ("requests",) + HTTP + (PREFIX + "module_utils.token_cache",)
 
 # Runs a module as Ansible would (argv[1]: the arguments file) and reports, when it exits, which of WATCHED it
 # loaded; the module's own JSON result is on stdout.
@@ -52,7 +54,7 @@ def _run_module(module, args, tmp_path, *flags):
     return json.loads(proc.stdout.strip().splitlines()[-1]), _loaded(proc.stderr)
 
 
-def test_no_module_imports_requests_when_it_loads():
+def test_no_module_imports_the_http_libraries_when_it_loads():
     modules = sorted(name[:-3] for name in os.listdir(MODULES_DIR) if name.endswith(".py") and name != "__init__.py")
     code = ("import sys\nfor name in %r:\n    __import__(%r + name)\n"
             "print(','.join(m for m in %r if m in sys.modules))" % (modules, PREFIX + "modules.", WATCHED))
@@ -62,7 +64,7 @@ def test_no_module_imports_requests_when_it_loads():
     assert proc.stdout.strip() == ""
 
 
-def test_bad_input_fails_before_requests_is_loaded(tmp_path):
+def test_bad_input_fails_before_the_http_libraries_are_loaded(tmp_path):
     result, loaded = _run_module("bce_pool_info", {"name": "a/b", "access_key": "AK", "secret_key": "SK",
                                                    "project_id": "p", "region": "cn-north-4"}, tmp_path)
     assert result.get("failed") is True
@@ -75,17 +77,20 @@ def test_bad_input_fails_before_requests_is_loaded(tmp_path):
     ({"user_name": "u", "password": "pw", "domain_name": "d", "project_name": "cn-north-4"}, True),
 ])
 def test_token_cache_only_on_the_password_path(tmp_path, auth, cache_loaded):
-    # Nothing listens on port 9 of the loopback: the first call fails fast, after requests was loaded.
+    # Nothing listens on port 9 of the loopback: the first call fails fast, after the HTTP library was loaded.
     args = dict(auth, region="cn-north-4", max_retries=0, api_timeout=2, token_cache_dir=str(tmp_path / "tokens"),
                 endpoints={"iam": "http://127.0.0.1:9/v3", "bce": "http://127.0.0.1:9/bce"})
     result, loaded = _run_module("bce_pool_info", args, tmp_path)
     assert result.get("failed") is True
-    assert "requests" in loaded
+    assert "http.client" in loaded and "requests" not in loaded
     assert (PREFIX + "module_utils.token_cache" in loaded) is cache_loaded
 
 
-def test_a_missing_requests_fails_at_the_start_with_the_missing_library_message(tmp_path):
-    result, dummy = _run_module("bce_pool_info", {"access_key": "AK", "secret_key": "SK", "project_id": "p",
-                                                  "region": "cn-north-4"}, tmp_path, "--no-requests")
+def test_a_host_without_requests_runs_the_modules(tmp_path):
+    """The modules use the standard library only: without ``requests`` a call is sent (and here refused)."""
+    args = {"access_key": "AK", "secret_key": "SK", "project_id": "p", "region": "cn-north-4", "max_retries": 0,
+            "api_timeout": 2, "endpoints": {"bce": "http://127.0.0.1:9/bce"}}
+    result, loaded = _run_module("bce_pool_info", args, tmp_path, "--no-requests")
     assert result.get("failed") is True
-    assert "Failed to import the required Python library (requests)" in result["msg"]
+    assert "was refused" in result["msg"] and "required Python library" not in result["msg"]
+    assert "http.client" in loaded

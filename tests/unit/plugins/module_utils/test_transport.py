@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
+from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient, encode_multipart
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError, OutcomeUnknownError
 from ansible_collections.fleetops.cloud.plugins.module_utils.transport import (
     FAST_FAIL_RETRIES,
@@ -221,19 +221,93 @@ def test_a_post_that_changes_nothing_is_retried_like_a_read(fake_cloud):
     assert client.writes_sent == 0 and client.writes_unknown == 0
 
 
-def test_timeout_is_sent_on_every_call(fake_cloud):
+def test_timeout_is_set_on_every_connection(fake_cloud):
     client = _client(fake_cloud, api_timeout=7)
-    seen = []
-    real = client.transport.session.request
-
-    def spy(*args, **kwargs):
-        seen.append((kwargs.get("timeout"), kwargs.get("verify")))
-        return real(*args, **kwargs)
-
-    client.transport.session.request = spy
     fake_cloud.script("GET", "/ucs/v1/clusters", reply(200, {}))
     client.call("ucs", "GET", "/v1/clusters")
-    assert seen == [(7.0, True)]
+    assert [connection.sock.gettimeout() for connection in client.transport._pool.values()] == [7.0]
+
+
+def test_one_connection_carries_the_calls(fake_cloud):
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(200, {}))
+    fake_cloud.script("PUT", "/ucs/v1/clusters/c1", reply(200, {}))
+    client = _client(fake_cloud)
+    for dummy in range(3):
+        client.call("ucs", "GET", "/v1/clusters")
+    client.call("ucs", "PUT", "/v1/clusters/c1", json={"a": 1})
+    assert len(fake_cloud.requests) == 4
+    assert len(set(record["peer"] for record in fake_cloud.requests)) == 1
+
+
+def test_a_connection_the_server_closed_is_replaced_before_a_create(fake_cloud):
+    """A server may close an idle keep-alive connection without saying so: the create goes on a new one, once."""
+    def answer_then_hang_up(handler, record):
+        handler.close_connection = True
+        return reply(200, {"items": []})
+
+    fake_cloud.script("GET", "/ucs/v1/clusters", answer_then_hang_up)
+    fake_cloud.script("POST", "/ucs/v1/clusters", reply(201, {"id": "c1"}))
+    client = _client(fake_cloud)
+    client.call("ucs", "GET", "/v1/clusters")
+    deadline = time.time() + 5
+    while time.time() < deadline and not _closed_by_peer(client):
+        time.sleep(0.01)
+    assert client.call("ucs", "POST", "/v1/clusters", json={}, create=True).body == {"id": "c1"}
+    assert fake_cloud.count("POST", "/ucs/v1/clusters") == 1
+    assert client.writes_unknown == 0
+    assert len(set(record["peer"] for record in fake_cloud.requests)) == 2
+
+
+def _closed_by_peer(client):
+    import select
+    socks = [connection.sock for connection in client.transport._pool.values() if connection.sock is not None]
+    return bool(socks) and bool(select.select(socks, [], [], 0)[0])
+
+
+def test_http_proxy_from_the_environment_with_credentials(fake_cloud, monkeypatch):
+    """A plain http endpoint through HTTP_PROXY: the absolute URL on the request line, the proxy's credentials in
+    Proxy-Authorization; a host in NO_PROXY is reached directly."""
+    proxy = fake_cloud.base.replace("http://", "http://scott:ti%3Ager@")
+    monkeypatch.setenv("HTTP_PROXY", proxy)
+    monkeypatch.setenv("NO_PROXY", "direct.invalid")
+    fake_cloud.script("GET", "/ucs/v1/clusters", reply(200, {"items": []}))
+    client = CloudClient(dict(token="given-token", endpoints=dict(ucs="http://ucs.example.invalid/ucs"), max_retries=0,
+                              api_timeout=5))
+    assert client.call("ucs", "GET", "/v1/clusters").body == {"items": []}
+    record = fake_cloud.requests[-1]
+    assert record["target"] == "http://ucs.example.invalid:80/ucs/v1/clusters"
+    assert record["headers"]["Proxy-Authorization"] == "Basic c2NvdHQ6dGk6Z2Vy"  # scott:ti:ger
+    assert record["headers"]["X-Auth-Token"] == "given-token"
+    direct = CloudClient(dict(token="given-token", endpoints=dict(ucs="http://direct.invalid/ucs"), max_retries=0,
+                              api_timeout=5), sleep=Sleeps())
+    with pytest.raises(ApiError) as info:
+        direct.call("ucs", "GET", "/v1/clusters")
+    assert "could not be resolved" in info.value.message
+    assert len(fake_cloud.requests) == 1
+
+
+def test_an_https_proxy_url_is_refused_before_anything_is_sent(fake_cloud, monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "https://proxy.example.invalid:3128")
+    client = CloudClient(dict(token="given-token", endpoints=dict(ucs="https://ucs.example.invalid/ucs"), max_retries=0))
+    with pytest.raises(ApiError) as info:
+        client.call("ucs", "POST", "/v1/clusters", json={}, create=True)
+    assert "http:// URL" in info.value.message
+    assert client.writes_sent == 0
+
+
+def test_multipart_body_fields_and_files():
+    import email.parser
+    body, content_type = encode_multipart(files=[
+        ("parameters", (None, '{"env_name": "e"}', "application/json")),
+        ("wdl", ('main "v2".wdl', b"workflow w {}\n", "application/octet-stream")),
+    ])
+    message = email.parser.BytesParser().parsebytes(b"Content-Type: " + content_type.encode("ascii") + b"\r\n\r\n" + body)
+    parts = message.get_payload()
+    assert [part.get_param("name", header="Content-Disposition") for part in parts] == ["parameters", "wdl"]
+    assert parts[0].get_filename() is None and parts[0].get_content_type() == "application/json"
+    assert parts[0].get_payload(decode=True) == b'{"env_name": "e"}'
+    assert parts[1].get_filename() == "main %22v2%22.wdl"
+    assert parts[1].get_payload(decode=True) == b"workflow w {}\n"
 
 
 def test_parse_retry_after():
