@@ -126,7 +126,7 @@ def connection_failure_kind(exc, connecting=True):
     ``connecting``: the error came while the connection was being opened (else: with the request in flight)."""
     import socket  # pylint: disable=import-outside-toplevel
     for current in _chain(exc):
-        if isinstance(current, TimeoutError):  # socket.timeout is TimeoutError
+        if isinstance(current, (TimeoutError, socket.timeout)):  # one class from Python 3.10 on, two before
             return "connect-timeout" if connecting else "read-timeout"
         if isinstance(current, ConnectionRefusedError):
             return "refused"

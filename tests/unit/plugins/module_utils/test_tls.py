@@ -16,6 +16,7 @@ import pytest
 
 from ansible_collections.fleetops.cloud.plugins.module_utils.client import CloudClient
 from ansible_collections.fleetops.cloud.plugins.module_utils.errors import ApiError
+from ansible_collections.fleetops.cloud.plugins.module_utils.transport import Transport
 
 x509 = pytest.importorskip("cryptography.x509")
 from cryptography.hazmat.primitives import hashes, serialization  # noqa: E402
@@ -62,10 +63,13 @@ class _Ok(BaseHTTPRequestHandler):
 def tls_server():
     servers = []
 
-    def start(cert, key):
+    def start(cert, key, client_ca=None):
         server = HTTPServer(("127.0.0.1", 0), _Ok)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
+        if client_ca:  # mutual TLS: only a client with a certificate of this CA gets an answer
+            context.verify_mode = ssl.CERT_REQUIRED
+            context.load_verify_locations(cafile=client_ca)
         server.socket = context.wrap_socket(server.socket, server_side=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -115,3 +119,33 @@ def test_https_to_a_plain_http_port(fake_cloud):
     port = int(fake_cloud.base.rsplit(":", 1)[1])
     error = _call(port)
     assert "does not speak TLS" in error.message
+
+
+def test_the_system_store_is_used_without_ca_path(tmp_path, tls_server, monkeypatch):
+    """No ca_path: the system's CA store decides, and SSL_CERT_FILE names it (as for every OpenSSL client)."""
+    cert, key = _certificate(tmp_path, "corp", san_ip="127.0.0.1")
+    port = tls_server(cert, key)
+    monkeypatch.setenv("SSL_CERT_FILE", cert)
+    client = CloudClient(dict(token="t", endpoints=dict(ucs="https://127.0.0.1:%d/ucs" % port)))
+    assert client.call("ucs", "GET", "/v1/clusters").body == {}
+
+
+def test_validate_certs_false_accepts_a_self_signed_endpoint_and_warns(tmp_path, tls_server):
+    cert, key = _certificate(tmp_path, "lab", san_dns="lab.example.invalid")
+    client = CloudClient(dict(token="t", validate_certs=False,
+                              endpoints=dict(ucs="https://127.0.0.1:%d/ucs" % tls_server(cert, key))))
+    assert client.call("ucs", "GET", "/v1/clusters").body == {}
+    assert any("validate_certs is false" in text for text in client.pop_warnings())
+
+
+def test_a_client_certificate_is_presented(tmp_path, tls_server):
+    """The kubeconfig's client-certificate / client-key (ucs_fleet_workload_info) reach the TLS handshake."""
+    server_cert, server_key = _certificate(tmp_path, "karmada", san_ip="127.0.0.1")
+    client_cert, client_key = _certificate(tmp_path, "admin")
+    port = tls_server(server_cert, server_key, client_ca=client_cert)
+    url = "https://127.0.0.1:%d/apis" % port
+    with_cert = Transport(verify=server_cert, cert=(client_cert, client_key), max_retries=0)
+    assert with_cert.send("GET", lambda attempt: (url, {}, None)).status_code == 200
+    without = Transport(verify=server_cert, max_retries=0)
+    with pytest.raises(ApiError):
+        without.send("GET", lambda attempt: (url, {}, None))
