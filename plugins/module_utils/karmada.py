@@ -3,7 +3,7 @@
 """Reads of a fleet's Karmada API (a Kubernetes API) through its kubeconfig, and the propagation report.
 
     endpoint = KubeEndpoint.from_kubeconfig(path, context=None, validate_certs=True)
-    api = KarmadaApi(endpoint, Transport(timeout=60, max_retries=5, verify=endpoint.verify))
+    api = KarmadaApi(endpoint, Transport(timeout=60, max_retries=5, verify=endpoint.verify, cert=endpoint.cert))
     bindings = api.list_bindings("default")
     report = propagation_report(bindings, ["nginx-deployment"], expected=["edge-1", "edge-2"])
     report["done"], report["lagging"], report["clusters"]
@@ -154,8 +154,6 @@ class KarmadaApi(object):
     def __init__(self, endpoint, transport):
         self.endpoint = endpoint
         self.transport = transport
-        if endpoint.cert:
-            transport.cert = endpoint.cert
 
     def get(self, path):
         url = self.endpoint.server + path

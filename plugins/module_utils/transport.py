@@ -71,9 +71,6 @@ class Response(object):
         import json  # pylint: disable=import-outside-toplevel
         return json.loads(self.content.decode("utf-8"))
 
-    def close(self):
-        """Nothing to release: the body was read whole and the connection went back to the pool."""
-
 
 class _NotSent(Exception):
     """The connection could not be opened: nothing of the request reached the server."""
@@ -223,6 +220,7 @@ class Transport(object):
         self.retry_budget = float(retry_budget)
         self.sleep = sleep
         self._pool = {}
+        self._proxies = {}  # (scheme, host) -> proxy URL or None: the environment is read once per host
         self._proxy_headers = {}
         self._context = None
         self.attempts = 0
@@ -348,7 +346,9 @@ class Transport(object):
         host = parts.hostname
         port = parts.port or (443 if scheme == "https" else 80)
         target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
-        proxy = _proxy_for(scheme, host)
+        if (scheme, host) not in self._proxies:
+            self._proxies[(scheme, host)] = _proxy_for(scheme, host)
+        proxy = self._proxies[(scheme, host)]
         key = (scheme, host, port, proxy)
         connection = self._pool.get(key)
         if connection is not None and _connection_dropped(connection):

@@ -276,7 +276,8 @@ class UcsFleetWorkloadInfoModule(FleetopsModule):
                 self.add_secret(secret)
             for text in endpoint.warnings:
                 self.warn(text)
-            transport = Transport(timeout=p["api_timeout"], max_retries=p["max_retries"], verify=endpoint.verify)
+            transport = Transport(timeout=p["api_timeout"], max_retries=p["max_retries"], verify=endpoint.verify,
+                                  cert=endpoint.cert)
             try:
                 self.report(KarmadaApi(endpoint, transport))
             finally:

@@ -201,7 +201,6 @@ class FakeTransport(object):
     def __init__(self, responses):
         self.responses = list(responses)
         self.sent = []
-        self.cert = None
 
     def send(self, method, prepare, create=False, safe_url=None):
         self.sent.append((method,) + prepare(1))
